@@ -1,0 +1,701 @@
+import { channels } from './channels.js';
+import { Emitter, reportListenerError } from './emitter.js';
+import { BreakerOpenError, TooManyRequestsError, type BreakerError } from './errors.js';
+import type { CallEvent, StateChangeEvent, TransitionReason } from './events.js';
+import { GuardedCall, type CallOwner } from './guarded-call.js';
+import {
+  DEFAULT_TIMEOUT,
+  resolveOptions,
+  type BreakerOptions,
+  type BreakerSnapshot,
+  type ResolvedOptions,
+} from './options.js';
+import { restoreSnapshot } from './snapshot.js';
+import { TimeoutQueue } from './timeout-queue.js';
+import type { CircuitState, Counts, Disposer, Outcome, RejectionReason } from './types.js';
+import { CountWindow } from './windows/count-window.js';
+import { TimeWindow } from './windows/time-window.js';
+import {
+  CLASSIFY,
+  EXCLUDED,
+  FAILURE,
+  SLOW,
+  SUCCESS,
+  type OutcomeWindow,
+} from './windows/window.js';
+
+/** The function a breaker protects. It receives the call's signal. */
+export type Protected<T> = (signal: AbortSignal) => T | PromiseLike<T>;
+
+/** Per-call options of `execute` and `tryExecute`. */
+export interface CallOptions {
+  /** The caller's signal: aborting it rejects the call with its reason (recorded as excluded). */
+  signal?: AbortSignal | undefined;
+}
+
+/** What `tryExecute` resolves to: never a rejection. */
+export type CallResult<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+const FORCED_NONE = 0;
+const FORCED_OPEN = 1;
+const DISABLED = 2;
+
+// Passed to `fn` when the call has no signal of its own; it never aborts.
+const NEVER_ABORTED = new AbortController().signal;
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  value !== null &&
+  (typeof value === 'object' || typeof value === 'function') &&
+  typeof (value as { then?: unknown }).then === 'function';
+
+/**
+ * A circuit breaker: closed (calls pass and are counted), open (calls are rejected at once) and
+ * half-open (a few probe calls decide). The machine is lazy: time is read from the clock when a
+ * call arrives or a getter is read, so an idle breaker holds no timer. Every state change starts
+ * a new generation; outcomes of calls admitted in an older one are ignored.
+ *
+ * @example
+ * const breaker = new CircuitBreaker({ name: 'payments', timeout: 30_000 });
+ * const receipt = await breaker.execute((signal) => pay(order, { signal }));
+ */
+export class CircuitBreaker implements CallOwner {
+  /** The `name` option. */
+  readonly name: string;
+  private readonly o: ResolvedOptions;
+  private current: CircuitState = 'closed';
+  private generation = 0;
+  // closed: when counts clear next (Infinity without interval); open: when it turns half-open.
+  private expiry = Infinity;
+  private generationStart = 0;
+  private openedAt = NaN;
+  private opens = 0;
+  private forced = FORCED_NONE;
+  // Half-open episode: admissions taken, probes in flight, and when in-flight probes time out.
+  private admitted = 0;
+  private inFlight = 0;
+  private probeDeadline = Infinity;
+  private requests = 0;
+  private successes = 0;
+  private failures = 0;
+  private exclusions = 0;
+  private consecutiveSuccesses = 0;
+  private consecutiveFailures = 0;
+  private readonly window: OutcomeWindow | undefined;
+  // Closed state needs the clock only with an interval or a window.
+  private readonly timeSensitive: boolean;
+  private transitions: Emitter<StateChangeEvent> | undefined;
+  private calls: Emitter<CallEvent> | undefined;
+  private pending: StateChangeEvent[] | undefined;
+  private delivering = false;
+  private timeouts: TimeoutQueue | undefined;
+  private rejection:
+    | { at: number; generation: number; error: BreakerError; result: Promise<CallResult<never>> }
+    | undefined;
+
+  /**
+   * @param options see {@link BreakerOptions}; every value is validated here, and a bad one
+   * throws a TypeError or RangeError naming the option and quoting the value.
+   */
+  constructor(options: BreakerOptions = {}) {
+    const o = resolveOptions(options);
+    this.o = o;
+    this.name = o.name;
+    if (o.window) {
+      this.window =
+        o.window.kind === 'count'
+          ? new CountWindow(o.window.size)
+          : new TimeWindow(o.window.size, (o.window as { buckets: number }).buckets);
+    }
+    this.timeSensitive = o.interval > 0 || this.window !== undefined;
+    const start = o.clock.now();
+    this.generationStart = start;
+    this.expiry = o.interval > 0 ? start + o.interval : Infinity;
+    if (options.initialState !== undefined) restoreSnapshot(this, options.initialState, start);
+    const onStateChange = options.onStateChange;
+    if (onStateChange) {
+      this.onTransition((e) => {
+        onStateChange(e.name, e.from, e.to);
+      });
+    }
+    if (channels.created.hasSubscribers) channels.created.publish({ breaker: this });
+  }
+
+  /** The current state; reading it applies elapsed time (and fires any transition it causes). */
+  get state(): CircuitState {
+    if (this.forced === FORCED_NONE && (this.current !== 'closed' || this.timeSensitive)) {
+      this.sync(this.o.clock.now());
+    }
+    return this.current;
+  }
+
+  /** A copy of the counts of the current generation, after applying elapsed time. */
+  get counts(): Counts {
+    this.refresh();
+    return this.countsCopy();
+  }
+
+  /** Applies elapsed time to the state and the window. */
+  private refresh(): void {
+    if (this.current !== 'closed' || this.timeSensitive) {
+      const now = this.o.clock.now();
+      this.sync(now);
+      this.window?.advance(now);
+    }
+  }
+
+  /**
+   * Failures / (successes + failures) of the current counts (in the window, if any), from 0 to
+   * 1; -1 while there are fewer than `minimumCalls` such calls.
+   */
+  get failureRate(): number {
+    const c = this.counts;
+    const calls = c.totalSuccesses + c.totalFailures;
+    return calls < this.o.minimumCalls || calls === 0 ? -1 : c.totalFailures / calls;
+  }
+
+  /** Slow calls / calls in the window, from 0 to 1; -1 without a window or too few calls. */
+  get slowCallRate(): number {
+    const w = this.window;
+    if (!w || this.o.slowCallDuration === undefined) return -1;
+    this.refresh();
+    const calls = w.successes + w.failures;
+    return calls < this.o.minimumCalls || calls === 0 ? -1 : w.slow / calls;
+  }
+
+  /** Ms until an open breaker turns half-open: 0 when not open, `Infinity` when forced open. */
+  get retryAfter(): number {
+    if (this.state !== 'open') return 0;
+    return this.forced === FORCED_OPEN ? Infinity : Math.max(0, this.expiry - this.o.clock.now());
+  }
+
+  /** `'open'` after `forceOpen()`, `'disabled'` after `disable()`, else `null`. */
+  get forcedState(): 'open' | 'disabled' | null {
+    return this.forced === FORCED_OPEN ? 'open' : this.forced === DISABLED ? 'disabled' : null;
+  }
+
+  /** The options in force, after defaults and coercion (read-only; for exporters and tools). */
+  get settings(): Readonly<ResolvedOptions> {
+    return this.o;
+  }
+
+  /**
+   * Runs `fn` if the breaker admits the call, and records its outcome. Admission is decided
+   * synchronously, before this returns. Never throws: a rejection by the breaker
+   * (BreakerOpenError, TooManyRequestsError), a timeout (CallTimeoutError), the caller's abort
+   * (the signal's reason) and `fn`'s own errors all come through the promise.
+   *
+   * @param fn receives the call's signal: the caller's, or one that `callTimeout` aborts (made
+   * only when `fn` declares a parameter, since one that takes none cannot observe it).
+   */
+  execute<T>(fn: Protected<T>, options?: CallOptions): Promise<Awaited<T>> {
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const generation = this.admit();
+    if (typeof generation !== 'number') return Promise.reject(generation);
+    return this.run(fn, generation, signal);
+  }
+
+  /**
+   * Like `execute`, but resolves to `{ ok: true, value }` or `{ ok: false, error }` and never
+   * rejects. A rejection by an open breaker throws nothing and allocates nothing new within
+   * the same millisecond, for hot paths that expect many while a dependency is down.
+   */
+  tryExecute<T>(fn: Protected<T>, options?: CallOptions): Promise<CallResult<Awaited<T>>> {
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.resolve({ ok: false, error: signal.reason as unknown });
+    const generation = this.admitQuietly();
+    if (typeof generation !== 'number') return generation;
+    return this.run(fn, generation, signal).then(
+      (value) => ({ ok: true, value }),
+      (error: unknown) => ({ ok: false, error }),
+    );
+  }
+
+  /**
+   * The two-step form: asks for admission now and returns `done(outcome)` to report the outcome
+   * later (`true` success, `false` failure, `'excluded'` neither). A second `done` does nothing.
+   * @throws BreakerOpenError or TooManyRequestsError when the call is not admitted.
+   */
+  allow(): (outcome: Outcome) => void {
+    const generation = this.admit();
+    if (typeof generation !== 'number') throw generation;
+    const start = this.measuring() ? this.o.clock.now() : NaN;
+    let done = false;
+    return (outcome: Outcome) => {
+      const given: unknown = outcome;
+      if (given !== true && given !== false && given !== 'excluded') {
+        throw new TypeError(
+          `done(outcome): outcome must be true, false or 'excluded', got ${JSON.stringify(outcome)}`,
+        );
+      }
+      if (done) return;
+      done = true;
+      this.finishCall(
+        generation,
+        start,
+        outcome === true ? SUCCESS : outcome === false ? FAILURE : EXCLUDED,
+        undefined,
+      );
+    };
+  }
+
+  /** Rejects every call until `reset()`, whatever time passes. */
+  forceOpen(): void {
+    this.forced = FORCED_OPEN;
+    if (this.current === 'open') {
+      this.newGeneration(this.o.clock.now());
+      this.expiry = Infinity;
+    } else this.transition('open', this.o.clock.now(), 'forced-open');
+  }
+
+  /** Lets every call pass and records nothing (state reads `'closed'`) until `reset()`. */
+  disable(): void {
+    this.forced = DISABLED;
+    const now = this.o.clock.now();
+    if (this.current === 'closed') this.newGeneration(now);
+    else this.transition('closed', now, 'disabled');
+  }
+
+  /** Closed, counts cleared, back to normal. */
+  reset(): void {
+    this.forced = FORCED_NONE;
+    const now = this.o.clock.now();
+    if (this.current === 'closed') this.newGeneration(now);
+    else this.transition('closed', now, 'reset');
+  }
+
+  /** Subscribes to state changes; delivered in order, after each change took effect. */
+  onTransition(listener: (event: StateChangeEvent) => void): Disposer {
+    return (this.transitions ??= new Emitter('onTransition')).subscribe(listener);
+  }
+
+  /** Subscribes to every call outcome and rejection. */
+  onCall(listener: (event: CallEvent) => void): Disposer {
+    return (this.calls ??= new Emitter('onCall')).subscribe(listener);
+  }
+
+  /** Drops every listener of this breaker (what a manager does when it evicts one). */
+  dispose(): void {
+    this.transitions?.clear();
+    this.calls?.clear();
+  }
+
+  /** The state as plain JSON, to restore with the `initialState` option. */
+  toJSON(): BreakerSnapshot {
+    const state = this.state;
+    const snapshot: BreakerSnapshot = {
+      name: this.name,
+      state,
+      counts: this.counts,
+      opens: this.opens,
+      openedAt: Number.isNaN(this.openedAt) ? null : this.openedAt,
+      halfOpenAt: state === 'open' && this.forced !== FORCED_OPEN ? this.expiry : null,
+      generationStart: this.generationStart,
+      forced: this.forcedState,
+    };
+    if (this.window) snapshot.window = this.window.save();
+    return snapshot;
+  }
+
+  /** @internal Applies a validated snapshot; used by the `initialState` option. */
+  restore(s: BreakerSnapshot, now: number): void {
+    this.current = s.state;
+    this.forced =
+      s.forced === 'open' ? FORCED_OPEN : s.forced === 'disabled' ? DISABLED : FORCED_NONE;
+    this.opens = s.opens;
+    this.openedAt = s.openedAt ?? NaN;
+    this.generationStart = s.generationStart;
+    if (s.state === 'closed') {
+      this.expiry = this.o.interval > 0 ? s.generationStart + this.o.interval : Infinity;
+    } else if (s.state === 'open') {
+      this.expiry = this.forced === FORCED_OPEN ? Infinity : (s.halfOpenAt ?? now);
+    }
+    const c = s.counts;
+    this.requests = c.requests;
+    this.successes = c.totalSuccesses;
+    this.failures = c.totalFailures;
+    this.exclusions = c.totalExclusions;
+    this.consecutiveSuccesses = c.consecutiveSuccesses;
+    this.consecutiveFailures = c.consecutiveFailures;
+    if (s.window && this.window) this.window.restore(s.window);
+  }
+
+  // --- admission -------------------------------------------------------------------------
+
+  /** Admits a call: returns its generation (-1: disabled, record nothing) or the error. */
+  private admit(): number | BreakerError {
+    const result = this.tryAdmit();
+    if (typeof result === 'number') return result;
+    const error =
+      result === 'open'
+        ? BreakerOpenError.fast(this.name, this.retryAfterNow())
+        : TooManyRequestsError.fast(this.name);
+    this.publishRejection(result, error);
+    return error;
+  }
+
+  /** Like `admit`, but a rejection comes as a ready `{ ok: false }` promise, cached per ms. */
+  private admitQuietly(): number | Promise<CallResult<never>> {
+    const result = this.tryAdmit();
+    if (typeof result === 'number') return result;
+    const now = this.o.clock.now();
+    let cached = this.rejection;
+    if (cached?.at !== now || cached.generation !== this.generation) {
+      const error =
+        result === 'open'
+          ? BreakerOpenError.fast(this.name, this.retryAfterNow(now))
+          : TooManyRequestsError.fast(this.name);
+      const settled: CallResult<never> = { ok: false, error };
+      cached = { at: now, generation: this.generation, error, result: Promise.resolve(settled) };
+      this.rejection = cached;
+    }
+    this.publishRejection(result, cached.error);
+    return cached.result;
+  }
+
+  private tryAdmit(): number | RejectionReason {
+    if (this.forced === DISABLED) return -1;
+    if (this.current === 'closed' && !this.timeSensitive) {
+      this.requests++;
+      return this.generation;
+    }
+    const now = this.o.clock.now();
+    this.sync(now);
+    if (this.current === 'closed') {
+      if (!this.window) this.requests++;
+      return this.generation;
+    }
+    if (this.current === 'open') return 'open';
+    if (this.admitted >= this.o.maxRequests) return 'too_many_requests';
+    this.admitted++;
+    this.inFlight++;
+    if (!this.window) this.requests++;
+    this.probeDeadline = now + this.o.halfOpenTimeout;
+    return this.generation;
+  }
+
+  private retryAfterNow(now = this.o.clock.now()): number {
+    return this.forced === FORCED_OPEN ? Infinity : Math.max(0, this.expiry - now);
+  }
+
+  private publishRejection(reason: RejectionReason, error: unknown): void {
+    if (!this.calls?.active && !channels.call.hasSubscribers) return;
+    this.publishCall({
+      name: this.name,
+      outcome: 'rejected',
+      reason,
+      duration: NaN,
+      slow: false,
+      stale: false,
+      error,
+      state: this.current,
+    });
+  }
+
+  private measuring(): boolean {
+    return (
+      this.o.slowCallDuration !== undefined ||
+      this.calls?.active === true ||
+      channels.call.hasSubscribers
+    );
+  }
+
+  // --- running a call --------------------------------------------------------------------
+
+  private run<T>(
+    fn: Protected<T>,
+    generation: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Awaited<T>> {
+    const start = this.measuring() ? this.o.clock.now() : NaN;
+    if (signal === undefined && this.o.callTimeout === undefined) {
+      let result: T | PromiseLike<T>;
+      try {
+        result = fn(NEVER_ABORTED);
+      } catch (error) {
+        this.finishCall(generation, start, CLASSIFY, error);
+        return Promise.reject(error);
+      }
+      if (isThenable(result)) {
+        return Promise.resolve(result).then(
+          (value) => {
+            this.finishCall(generation, start, SUCCESS, undefined);
+            return value;
+          },
+          (error: unknown) => {
+            this.finishCall(generation, start, CLASSIFY, error);
+            throw error;
+          },
+        );
+      }
+      this.finishCall(generation, start, SUCCESS, undefined);
+      return Promise.resolve(result as Awaited<T>);
+    }
+    return this.runGuarded(fn, generation, start, signal);
+  }
+
+  private runGuarded<T>(
+    fn: Protected<T>,
+    generation: number,
+    start: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Awaited<T>> {
+    return new Promise<Awaited<T>>((resolve, reject) => {
+      const timeout = this.o.callTimeout;
+      const call = new GuardedCall<Awaited<T>>(
+        this,
+        this.name,
+        generation,
+        start,
+        timeout ?? 0,
+        signal,
+        resolve,
+        reject,
+      );
+      let callSignal = signal ?? NEVER_ABORTED;
+      if (timeout !== undefined) {
+        if (fn.length > 0) {
+          call.controller = new AbortController();
+          callSignal = call.controller.signal;
+        }
+        const now = Number.isNaN(start) ? this.o.clock.now() : start;
+        call.deadline = now + timeout;
+        (this.timeouts ??= new TimeoutQueue(this.o.clock)).add(call);
+      }
+      let result: Awaited<T> | PromiseLike<Awaited<T>>;
+      try {
+        result = fn(callSignal) as Awaited<T> | PromiseLike<Awaited<T>>;
+      } catch (error) {
+        call.fail(error);
+        return;
+      }
+      if (isThenable(result)) result.then(call.succeed, call.fail);
+      else call.succeed(result);
+    });
+  }
+
+  /** @internal See {@link CallOwner.afterTimedCall}. */
+  afterTimedCall(): void {
+    this.timeouts?.trim();
+  }
+
+  /** @internal True while the shared per-call timeout timer is armed (for tests). */
+  get timerArmed(): boolean {
+    return this.timeouts?.armed ?? false;
+  }
+
+  // --- recording outcomes ----------------------------------------------------------------
+
+  /** @internal Records an outcome of a call admitted in `generation`. See {@link CallOwner}. */
+  finishCall(generation: number, start: number, kind: number, error: unknown): void {
+    if (kind === CLASSIFY) kind = this.classify(error);
+    const measured = !Number.isNaN(start);
+    const needsNow = measured || this.current !== 'closed' || this.timeSensitive;
+    const now = needsNow ? this.o.clock.now() : 0;
+    if (needsNow && this.forced === FORCED_NONE) this.sync(now);
+    const duration = measured ? now - start : NaN;
+    const slowLimit = this.o.slowCallDuration;
+    const slow = slowLimit !== undefined && duration > slowLimit;
+    const stale = generation !== this.generation || generation < 0;
+    if (!stale) this.apply(kind, slow, now);
+    if (this.calls?.active || channels.call.hasSubscribers) {
+      this.publishCall({
+        name: this.name,
+        outcome: kind === SUCCESS ? 'success' : kind === FAILURE ? 'failure' : 'excluded',
+        duration,
+        slow,
+        stale,
+        error: kind === SUCCESS ? undefined : error,
+        state: this.current,
+      });
+    }
+  }
+
+  private classify(error: unknown): number {
+    const { isExcluded, isSuccessful } = this.o;
+    try {
+      if (isExcluded?.(error)) return EXCLUDED;
+      if (isSuccessful?.(error)) return SUCCESS;
+    } catch (predicateError) {
+      reportListenerError(
+        `breaker ${JSON.stringify(this.name)} isExcluded/isSuccessful`,
+        predicateError,
+      );
+    }
+    return FAILURE;
+  }
+
+  private apply(kind: number, slow: boolean, now: number): void {
+    const inHalfOpen = this.current === 'half-open';
+    if (kind === EXCLUDED) {
+      this.exclusions++;
+      this.window?.record(EXCLUDED, now);
+      if (inHalfOpen) {
+        this.admitted--;
+        this.inFlight--;
+      }
+      return;
+    }
+    const code = kind + (slow ? SLOW : 0);
+    if (kind === SUCCESS) {
+      this.successes++;
+      this.consecutiveSuccesses++;
+      this.consecutiveFailures = 0;
+    } else {
+      this.failures++;
+      this.consecutiveFailures++;
+      this.consecutiveSuccesses = 0;
+    }
+    this.window?.record(code, now);
+    if (inHalfOpen) {
+      this.inFlight--;
+      if (kind === FAILURE) this.transition('open', now, 'probe-failed');
+      else if (slow && this.o.slowCallRateThreshold !== undefined) {
+        this.transition('open', now, 'probe-slow');
+      } else if (this.consecutiveSuccesses >= this.o.maxRequests) {
+        this.transition('closed', now, 'probes-succeeded');
+      }
+      return;
+    }
+    if (this.current === 'closed' && this.shouldTrip(kind)) this.transition('open', now, 'tripped');
+  }
+
+  private shouldTrip(kind: number): boolean {
+    const trip = this.o.readyToTrip;
+    if (kind === FAILURE && trip) {
+      try {
+        if (trip(this.countsCopy())) return true;
+      } catch (error) {
+        reportListenerError(`breaker ${JSON.stringify(this.name)} readyToTrip`, error);
+      }
+    }
+    const w = this.window;
+    if (!w) return false;
+    const calls = w.successes + w.failures;
+    if (calls < this.o.minimumCalls || calls === 0) return false;
+    const { failureRateThreshold: fr, slowCallRateThreshold: sr } = this.o;
+    // Compared as products so that a rate exactly at the threshold trips without rounding.
+    if (fr !== undefined && w.failures * 100 >= fr * calls) return true;
+    return sr !== undefined && w.slow * 100 >= sr * calls;
+  }
+
+  // --- state machine ---------------------------------------------------------------------
+
+  /** Applies every transition that time alone causes, at the instant each falls due. */
+  private sync(now: number): void {
+    if (this.forced !== FORCED_NONE) return;
+    for (;;) {
+      if (this.current === 'closed') {
+        if (now >= this.expiry) {
+          const interval = this.o.interval;
+          const elapsed = Math.floor((now - this.generationStart) / interval);
+          this.newGeneration(this.generationStart + elapsed * interval);
+        }
+        return;
+      }
+      if (this.current === 'open') {
+        if (now < this.expiry) return;
+        this.transition('half-open', this.expiry, 'timeout-elapsed');
+      } else {
+        if (this.inFlight === 0 || now < this.probeDeadline) return;
+        this.transition('open', this.probeDeadline, 'probe-timeout');
+      }
+    }
+  }
+
+  /** Clears the counts and starts a new generation in the current state. */
+  private newGeneration(start: number): void {
+    this.generation++;
+    this.clearCounts();
+    if (this.current === 'closed') {
+      this.generationStart = start;
+      this.expiry = this.o.interval > 0 ? start + this.o.interval : Infinity;
+    }
+  }
+
+  private clearCounts(): void {
+    this.requests = this.successes = this.failures = this.exclusions = 0;
+    this.consecutiveSuccesses = this.consecutiveFailures = 0;
+    this.window?.reset();
+  }
+
+  /** The one place that changes `current`. Emits after the new state is consistent. */
+  private transition(to: CircuitState, at: number, reason: TransitionReason): void {
+    const from = this.current;
+    const listening = this.transitions?.active === true || channels.state.hasSubscribers;
+    const counts = listening ? this.countsCopy() : undefined;
+    this.current = to;
+    this.newGeneration(at);
+    if (to === 'open') {
+      this.opens++;
+      this.openedAt = at;
+      this.expiry = this.forced === FORCED_OPEN ? Infinity : at + this.openWait();
+    } else if (to === 'half-open') {
+      this.admitted = 0;
+      this.inFlight = 0;
+      this.probeDeadline = Infinity;
+    } else {
+      this.opens = 0;
+    }
+    if (counts) this.emitTransition({ name: this.name, from, to, at, reason, counts });
+  }
+
+  private openWait(): number {
+    const timeout = this.o.timeout;
+    if (typeof timeout === 'number') return timeout;
+    try {
+      const ms = timeout(this.opens);
+      if (typeof ms === 'number' && ms > 0) return ms;
+      reportListenerError(
+        `breaker ${JSON.stringify(this.name)} timeout(${this.opens})`,
+        new RangeError(`returned ${String(ms)}; using ${DEFAULT_TIMEOUT} ms`),
+      );
+    } catch (error) {
+      reportListenerError(`breaker ${JSON.stringify(this.name)} timeout(${this.opens})`, error);
+    }
+    return DEFAULT_TIMEOUT;
+  }
+
+  // Events caused by a listener are queued behind the one being delivered, so every listener
+  // sees transitions in the order they happened, even when a listener changes the state.
+  private emitTransition(event: StateChangeEvent): void {
+    (this.pending ??= []).push(event);
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      for (let next = this.pending.shift(); next; next = this.pending.shift()) {
+        this.transitions?.emit(next);
+        if (channels.state.hasSubscribers) channels.state.publish({ breaker: this, ...next });
+      }
+    } finally {
+      this.delivering = false;
+    }
+  }
+
+  private publishCall(event: CallEvent): void {
+    this.calls?.emit(event);
+    if (channels.call.hasSubscribers) channels.call.publish({ breaker: this, ...event });
+  }
+
+  private countsCopy(): Counts {
+    const w = this.window;
+    if (w) {
+      return {
+        requests: w.successes + w.failures + w.exclusions,
+        totalSuccesses: w.successes,
+        totalFailures: w.failures,
+        totalExclusions: w.exclusions,
+        consecutiveSuccesses: this.consecutiveSuccesses,
+        consecutiveFailures: this.consecutiveFailures,
+      };
+    }
+    return {
+      requests: this.requests,
+      totalSuccesses: this.successes,
+      totalFailures: this.failures,
+      totalExclusions: this.exclusions,
+      consecutiveSuccesses: this.consecutiveSuccesses,
+      consecutiveFailures: this.consecutiveFailures,
+    };
+  }
+}

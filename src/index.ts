@@ -1,0 +1,29 @@
+export { CircuitBreaker } from './core/circuit-breaker.js';
+export type { CallOptions, CallResult, Protected } from './core/circuit-breaker.js';
+export { systemClock } from './core/clock.js';
+export type { CancelTimer, Clock } from './core/clock.js';
+export {
+  BreakerError,
+  BreakerOpenError,
+  CallTimeoutError,
+  ErrorCodes,
+  TooManyRequestsError,
+} from './core/errors.js';
+export type { BreakerErrorCode } from './core/errors.js';
+export type { CallEvent, StateChangeEvent, TransitionReason } from './core/events.js';
+export { channelNames } from './core/channels.js';
+export { defaultReadyToTrip } from './core/options.js';
+export type { BreakerOptions, BreakerSnapshot } from './core/options.js';
+export { exponentialOpenBackoff } from './core/backoff.js';
+export type { OpenBackoffOptions } from './core/backoff.js';
+export type {
+  CircuitState,
+  CountWindowOptions,
+  Counts,
+  Disposer,
+  Outcome,
+  OutcomeKind,
+  RejectionReason,
+  TimeWindowOptions,
+  WindowOptions,
+} from './core/types.js';
