@@ -440,38 +440,35 @@ export class CircuitBreaker implements CallOwner {
     start: number,
     signal: AbortSignal | undefined,
   ): Promise<Awaited<T>> {
-    return new Promise<Awaited<T>>((resolve, reject) => {
-      const timeout = this.o.callTimeout;
-      const call = new GuardedCall<Awaited<T>>(
-        this,
-        this.name,
-        generation,
-        start,
-        timeout ?? 0,
-        signal,
-        resolve,
-        reject,
+    const timeout = this.o.callTimeout;
+    const call = new GuardedCall<Awaited<T>>(this, generation, start, timeout ?? 0, signal);
+    let callSignal = signal ?? NEVER_ABORTED;
+    if (timeout !== undefined) {
+      if (fn.length > 0) {
+        call.controller = new AbortController();
+        callSignal = call.controller.signal;
+      }
+      call.deadline = (Number.isNaN(start) ? this.o.clock.now() : start) + timeout;
+      (this.timeouts ??= new TimeoutQueue(this.o.clock)).add(call);
+    }
+    let result: Awaited<T> | PromiseLike<Awaited<T>>;
+    try {
+      result = fn(callSignal) as Awaited<T> | PromiseLike<Awaited<T>>;
+    } catch (error) {
+      call.fail(error);
+      return call.promise;
+    }
+    if (isThenable(result)) {
+      result.then(
+        (value) => {
+          call.succeed(value);
+        },
+        (error: unknown) => {
+          call.fail(error);
+        },
       );
-      let callSignal = signal ?? NEVER_ABORTED;
-      if (timeout !== undefined) {
-        if (fn.length > 0) {
-          call.controller = new AbortController();
-          callSignal = call.controller.signal;
-        }
-        const now = Number.isNaN(start) ? this.o.clock.now() : start;
-        call.deadline = now + timeout;
-        (this.timeouts ??= new TimeoutQueue(this.o.clock)).add(call);
-      }
-      let result: Awaited<T> | PromiseLike<Awaited<T>>;
-      try {
-        result = fn(callSignal) as Awaited<T> | PromiseLike<Awaited<T>>;
-      } catch (error) {
-        call.fail(error);
-        return;
-      }
-      if (isThenable(result)) result.then(call.succeed, call.fail);
-      else call.succeed(result);
-    });
+    } else call.succeed(result);
+    return call.promise;
   }
 
   /** @internal See {@link CallOwner.afterTimedCall}. */
@@ -491,7 +488,8 @@ export class CircuitBreaker implements CallOwner {
     if (kind === CLASSIFY) kind = this.classify(error);
     const measured = !Number.isNaN(start);
     const needsNow = measured || this.current !== 'closed' || this.timeSensitive;
-    const now = needsNow ? this.o.clock.now() : 0;
+    // NaN: not read. Closed breakers without interval or window read the clock only to trip.
+    const now = needsNow ? this.o.clock.now() : NaN;
     if (needsNow && this.forced === FORCED_NONE) this.sync(now);
     const duration = measured ? now - start : NaN;
     const slowLimit = this.o.slowCallDuration;
@@ -557,7 +555,9 @@ export class CircuitBreaker implements CallOwner {
       }
       return;
     }
-    if (this.current === 'closed' && this.shouldTrip(kind)) this.transition('open', now, 'tripped');
+    if (this.current === 'closed' && this.shouldTrip(kind)) {
+      this.transition('open', Number.isNaN(now) ? this.o.clock.now() : now, 'tripped');
+    }
   }
 
   private shouldTrip(kind: number): boolean {

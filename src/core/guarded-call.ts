@@ -11,6 +11,18 @@ export interface CallOwner {
   finishCall(generation: number, start: number, kind: number, error: unknown): void;
   /** Called after a call with a deadline settled, so the breaker can trim its timeout queue. */
   afterTimedCall(): void;
+  /** The breaker's name, for CallTimeoutError. */
+  readonly name: string;
+}
+
+// The promise executor is one shared function rather than a closure per call: it runs
+// synchronously inside `new Promise`, so the call being built is handed over in a variable.
+let building: GuardedCall<never> | undefined;
+function captureSettlers(resolve: (value: never) => void, reject: (reason: unknown) => void): void {
+  if (building) {
+    building.resolve = resolve;
+    building.reject = reject;
+  }
 }
 
 /**
@@ -24,57 +36,59 @@ export class GuardedCall<T> implements Expirable {
   settled = false;
   next: Expirable | undefined = undefined;
   /** Aborted on timeout or caller abort; present only when `fn` takes a signal. */
-  controller: AbortController | undefined;
+  controller: AbortController | undefined = undefined;
+  /** Settles with the call: what `execute` returns. */
+  readonly promise: Promise<T>;
+  resolve: (value: T) => void = noop;
+  reject: (reason: unknown) => void = noop;
   private readonly owner: CallOwner;
   private readonly generation: number;
   private readonly start: number;
-  private readonly resolve: (value: T) => void;
-  private readonly reject: (reason: unknown) => void;
   private readonly callerSignal: AbortSignal | undefined;
-  private readonly breakerName: string;
   private readonly timeout: number;
 
+  /**
+   * @param timeout the breaker's callTimeout in ms (0: none), for CallTimeoutError
+   * @param callerSignal the caller's signal; this call listens to it until it settles
+   */
   constructor(
     owner: CallOwner,
-    breakerName: string,
     generation: number,
     start: number,
     timeout: number,
     callerSignal: AbortSignal | undefined,
-    resolve: (value: T) => void,
-    reject: (reason: unknown) => void,
   ) {
     this.owner = owner;
-    this.breakerName = breakerName;
     this.generation = generation;
     this.start = start;
     this.timeout = timeout;
     this.callerSignal = callerSignal;
-    this.resolve = resolve;
-    this.reject = reject;
-    if (callerSignal) callerSignal.addEventListener('abort', this.onAbort);
+    building = this as unknown as GuardedCall<never>;
+    this.promise = new Promise<T>(captureSettlers);
+    building = undefined;
+    if (callerSignal) callerSignal.addEventListener('abort', this);
   }
 
   /** `fn` resolved. */
-  readonly succeed = (value: T): void => {
+  succeed(value: T): void {
     if (this.settled) return;
     this.close();
     this.owner.finishCall(this.generation, this.start, SUCCESS, undefined);
     this.resolve(value);
-  };
+  }
 
   /** `fn` threw or rejected. */
-  readonly fail = (error: unknown): void => {
+  fail(error: unknown): void {
     if (this.settled) return;
     this.close();
     this.owner.finishCall(this.generation, this.start, CLASSIFY, error);
     this.reject(error);
-  };
+  }
 
   /** The deadline passed first. */
   expire(): void {
     if (this.settled) return;
-    const error = new CallTimeoutError(this.breakerName, this.timeout);
+    const error = new CallTimeoutError(this.owner.name, this.timeout);
     this.close();
     this.controller?.abort(error);
     // Recorded as a plain failure: a timeout is the dependency's fault, whatever the predicates say.
@@ -82,18 +96,26 @@ export class GuardedCall<T> implements Expirable {
     this.reject(error);
   }
 
-  private readonly onAbort = (): void => {
+  /**
+   * The caller's signal aborted. This object is the abort listener itself (EventListener's
+   * `handleEvent`), so a guarded call allocates no closure for it.
+   */
+  handleEvent(): void {
     if (this.settled) return;
     const reason: unknown = this.callerSignal?.reason;
     this.close();
     this.controller?.abort(reason);
     this.owner.finishCall(this.generation, this.start, EXCLUDED, reason);
     this.reject(reason);
-  };
+  }
 
   private close(): void {
     this.settled = true;
-    this.callerSignal?.removeEventListener('abort', this.onAbort);
+    this.callerSignal?.removeEventListener('abort', this);
     if (this.deadline !== Infinity) this.owner.afterTimedCall();
   }
+}
+
+function noop(): void {
+  // Replaced by the promise's settlers before any use.
 }
