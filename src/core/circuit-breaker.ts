@@ -36,6 +36,20 @@ export interface CallOptions {
 /** What `tryExecute` resolves to: never a rejection. */
 export type CallResult<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
+/** What a breaker keeps only once something needs it. */
+interface Extras {
+  transitions: Emitter<StateChangeEvent> | undefined;
+  calls: Emitter<CallEvent> | undefined;
+  // State changes caused while listeners run wait here, so delivery stays in order.
+  pending: StateChangeEvent[];
+  delivering: boolean;
+  timeouts: TimeoutQueue | undefined;
+  // tryExecute's rejection, reused within one millisecond of one generation.
+  rejection:
+    | { at: number; generation: number; error: BreakerError; result: Promise<CallResult<never>> }
+    | undefined;
+}
+
 const FORCED_NONE = 0;
 const FORCED_OPEN = 1;
 const DISABLED = 2;
@@ -64,16 +78,17 @@ export class CircuitBreaker implements CallOwner {
   private readonly o: ResolvedOptions;
   private current: CircuitState = 'closed';
   private generation = 0;
-  // closed: when counts clear next (Infinity without interval); open: when it turns half-open.
+  // closed: when counts clear next (Infinity without interval); open: when it turns half-open;
+  // half-open: when the probes in flight time out (halfOpenTimeout after the last admission).
   private expiry = Infinity;
   private generationStart = 0;
   private openedAt = NaN;
   private opens = 0;
   private forced = FORCED_NONE;
-  // Half-open episode: admissions taken, probes in flight, and when in-flight probes time out.
+  // Half-open episode: admissions taken and probes in flight. In half-open, `expiry` is when
+  // in-flight probes time out.
   private admitted = 0;
   private inFlight = 0;
-  private probeDeadline = Infinity;
   private requests = 0;
   private successes = 0;
   private failures = 0;
@@ -83,14 +98,9 @@ export class CircuitBreaker implements CallOwner {
   private readonly window: OutcomeWindow | undefined;
   // Closed state needs the clock only with an interval or a window.
   private readonly timeSensitive: boolean;
-  private transitions: Emitter<StateChangeEvent> | undefined;
-  private calls: Emitter<CallEvent> | undefined;
-  private pending: StateChangeEvent[] | undefined;
-  private delivering = false;
-  private timeouts: TimeoutQueue | undefined;
-  private rejection:
-    | { at: number; generation: number; error: BreakerError; result: Promise<CallResult<never>> }
-    | undefined;
+  // Listeners, timers and caches most breakers never need, kept apart so an idle breaker
+  // stays small (thousands of per-key breakers are the norm behind a manager).
+  private x: Extras | undefined;
 
   /**
    * @param options see {@link BreakerOptions}; every value is validated here, and a bad one
@@ -266,18 +276,20 @@ export class CircuitBreaker implements CallOwner {
 
   /** Subscribes to state changes; delivered in order, after each change took effect. */
   onTransition(listener: (event: StateChangeEvent) => void): Disposer {
-    return (this.transitions ??= new Emitter('onTransition')).subscribe(listener);
+    const x = this.extras();
+    return (x.transitions ??= new Emitter('onTransition')).subscribe(listener);
   }
 
   /** Subscribes to every call outcome and rejection. */
   onCall(listener: (event: CallEvent) => void): Disposer {
-    return (this.calls ??= new Emitter('onCall')).subscribe(listener);
+    const x = this.extras();
+    return (x.calls ??= new Emitter('onCall')).subscribe(listener);
   }
 
   /** Drops every listener of this breaker (what a manager does when it evicts one). */
   dispose(): void {
-    this.transitions?.clear();
-    this.calls?.clear();
+    this.x?.transitions?.clear();
+    this.x?.calls?.clear();
   }
 
   /** The state as plain JSON, to restore with the `initialState` option. */
@@ -339,7 +351,8 @@ export class CircuitBreaker implements CallOwner {
     const result = this.tryAdmit();
     if (typeof result === 'number') return result;
     const now = this.o.clock.now();
-    let cached = this.rejection;
+    const x = this.extras();
+    let cached = x.rejection;
     if (cached?.at !== now || cached.generation !== this.generation) {
       const error =
         result === 'open'
@@ -347,7 +360,7 @@ export class CircuitBreaker implements CallOwner {
           : TooManyRequestsError.fast(this.name);
       const settled: CallResult<never> = { ok: false, error };
       cached = { at: now, generation: this.generation, error, result: Promise.resolve(settled) };
-      this.rejection = cached;
+      x.rejection = cached;
     }
     this.publishRejection(result, cached.error);
     return cached.result;
@@ -370,7 +383,7 @@ export class CircuitBreaker implements CallOwner {
     this.admitted++;
     this.inFlight++;
     if (!this.window) this.requests++;
-    this.probeDeadline = now + this.o.halfOpenTimeout;
+    this.expiry = now + this.o.halfOpenTimeout;
     return this.generation;
   }
 
@@ -379,7 +392,7 @@ export class CircuitBreaker implements CallOwner {
   }
 
   private publishRejection(reason: RejectionReason, error: unknown): void {
-    if (!this.calls?.active && !channels.call.hasSubscribers) return;
+    if (!this.x?.calls?.active && !channels.call.hasSubscribers) return;
     this.publishCall({
       name: this.name,
       outcome: 'rejected',
@@ -395,7 +408,7 @@ export class CircuitBreaker implements CallOwner {
   private measuring(): boolean {
     return (
       this.o.slowCallDuration !== undefined ||
-      this.calls?.active === true ||
+      this.x?.calls?.active === true ||
       channels.call.hasSubscribers
     );
   }
@@ -449,7 +462,7 @@ export class CircuitBreaker implements CallOwner {
         callSignal = call.controller.signal;
       }
       call.deadline = (Number.isNaN(start) ? this.o.clock.now() : start) + timeout;
-      (this.timeouts ??= new TimeoutQueue(this.o.clock)).add(call);
+      (this.extras().timeouts ??= new TimeoutQueue(this.o.clock)).add(call);
     }
     let result: Awaited<T> | PromiseLike<Awaited<T>>;
     try {
@@ -473,12 +486,12 @@ export class CircuitBreaker implements CallOwner {
 
   /** @internal See {@link CallOwner.afterTimedCall}. */
   afterTimedCall(): void {
-    this.timeouts?.trim();
+    this.x?.timeouts?.trim();
   }
 
   /** @internal True while the shared per-call timeout timer is armed (for tests). */
   get timerArmed(): boolean {
-    return this.timeouts?.armed ?? false;
+    return this.x?.timeouts?.armed ?? false;
   }
 
   // --- recording outcomes ----------------------------------------------------------------
@@ -496,7 +509,7 @@ export class CircuitBreaker implements CallOwner {
     const slow = slowLimit !== undefined && duration > slowLimit;
     const stale = generation !== this.generation || generation < 0;
     if (!stale) this.apply(kind, slow, now);
-    if (this.calls?.active || channels.call.hasSubscribers) {
+    if (this.x?.calls?.active || channels.call.hasSubscribers) {
       this.publishCall({
         name: this.name,
         outcome: kind === SUCCESS ? 'success' : kind === FAILURE ? 'failure' : 'excluded',
@@ -597,8 +610,8 @@ export class CircuitBreaker implements CallOwner {
         if (now < this.expiry) return;
         this.transition('half-open', this.expiry, 'timeout-elapsed');
       } else {
-        if (this.inFlight === 0 || now < this.probeDeadline) return;
-        this.transition('open', this.probeDeadline, 'probe-timeout');
+        if (this.inFlight === 0 || now < this.expiry) return;
+        this.transition('open', this.expiry, 'probe-timeout');
       }
     }
   }
@@ -622,7 +635,7 @@ export class CircuitBreaker implements CallOwner {
   /** The one place that changes `current`. Emits after the new state is consistent. */
   private transition(to: CircuitState, at: number, reason: TransitionReason): void {
     const from = this.current;
-    const listening = this.transitions?.active === true || channels.state.hasSubscribers;
+    const listening = this.x?.transitions?.active === true || channels.state.hasSubscribers;
     const counts = listening ? this.countsCopy() : undefined;
     this.current = to;
     this.newGeneration(at);
@@ -633,7 +646,7 @@ export class CircuitBreaker implements CallOwner {
     } else if (to === 'half-open') {
       this.admitted = 0;
       this.inFlight = 0;
-      this.probeDeadline = Infinity;
+      this.expiry = Infinity;
     } else {
       this.opens = 0;
     }
@@ -659,21 +672,33 @@ export class CircuitBreaker implements CallOwner {
   // Events caused by a listener are queued behind the one being delivered, so every listener
   // sees transitions in the order they happened, even when a listener changes the state.
   private emitTransition(event: StateChangeEvent): void {
-    (this.pending ??= []).push(event);
-    if (this.delivering) return;
-    this.delivering = true;
+    const x = this.extras();
+    x.pending.push(event);
+    if (x.delivering) return;
+    x.delivering = true;
     try {
-      for (let next = this.pending.shift(); next; next = this.pending.shift()) {
-        this.transitions?.emit(next);
+      for (let next = x.pending.shift(); next; next = x.pending.shift()) {
+        x.transitions?.emit(next);
         if (channels.state.hasSubscribers) channels.state.publish({ breaker: this, ...next });
       }
     } finally {
-      this.delivering = false;
+      x.delivering = false;
     }
   }
 
+  private extras(): Extras {
+    return (this.x ??= {
+      transitions: undefined,
+      calls: undefined,
+      pending: [],
+      delivering: false,
+      timeouts: undefined,
+      rejection: undefined,
+    });
+  }
+
   private publishCall(event: CallEvent): void {
-    this.calls?.emit(event);
+    this.x?.calls?.emit(event);
     if (channels.call.hasSubscribers) channels.call.publish({ breaker: this, ...event });
   }
 
