@@ -430,9 +430,12 @@ export class CircuitBreaker implements CallOwner {
         return Promise.reject(error);
       }
       if (isThenable(result)) {
-        return Promise.resolve(result).then(
+        // A native promise is chained directly; other thenables are adopted first.
+        const promise =
+          result instanceof Promise ? (result as Promise<Awaited<T>>) : Promise.resolve(result);
+        return promise.then(
           (value) => {
-            this.finishCall(generation, start, SUCCESS, undefined);
+            this.recordSuccess(generation, start);
             return value;
           },
           (error: unknown) => {
@@ -441,7 +444,7 @@ export class CircuitBreaker implements CallOwner {
           },
         );
       }
-      this.finishCall(generation, start, SUCCESS, undefined);
+      this.recordSuccess(generation, start);
       return Promise.resolve(result as Awaited<T>);
     }
     return this.runGuarded(fn, generation, start, signal);
@@ -495,6 +498,24 @@ export class CircuitBreaker implements CallOwner {
   }
 
   // --- recording outcomes ----------------------------------------------------------------
+
+  /** The common case first: a success in a closed breaker that needs no clock and no event. */
+  private recordSuccess(generation: number, start: number): void {
+    if (
+      generation === this.generation &&
+      this.current === 'closed' &&
+      !this.timeSensitive &&
+      Number.isNaN(start) &&
+      this.x?.calls === undefined &&
+      !channels.call.hasSubscribers
+    ) {
+      this.successes++;
+      this.consecutiveSuccesses++;
+      this.consecutiveFailures = 0;
+      return;
+    }
+    this.finishCall(generation, start, SUCCESS, undefined);
+  }
 
   /** @internal Records an outcome of a call admitted in `generation`. See {@link CallOwner}. */
   finishCall(generation: number, start: number, kind: number, error: unknown): void {
