@@ -1,0 +1,5 @@
+import type { Command } from '../io.js';
+import { demo } from './demo.js';
+
+/** Every subcommand of `breakwater`, in the order `--help` lists them. */
+export const commands: readonly Command[] = [demo];
