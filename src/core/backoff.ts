@@ -1,3 +1,5 @@
+import { quote } from './options.js';
+
 /** Options of {@link exponentialOpenBackoff}. Durations are ms. */
 export interface OpenBackoffOptions {
   /** Wait after the first open. Default 1000. */
@@ -21,7 +23,7 @@ export function exponentialOpenBackoff(
   for (const [key, value] of Object.entries({ initial, max, multiplier })) {
     if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
       throw new RangeError(
-        `exponentialOpenBackoff option ${key} must be a finite number > 0, got ${String(value)}`,
+        `exponentialOpenBackoff option ${key} must be a finite number > 0, got ${quote(value)}`,
       );
     }
   }

@@ -251,6 +251,8 @@ export class CircuitBreaker implements CallOwner {
 
   /** Rejects every call until `reset()`, whatever time passes. */
   forceOpen(): void {
+    // Elapsed time first, so the event's `from` and counts are those of this instant.
+    this.refresh();
     this.forced = FORCED_OPEN;
     if (this.current === 'open') {
       this.newGeneration(this.o.clock.now());
@@ -260,6 +262,7 @@ export class CircuitBreaker implements CallOwner {
 
   /** Lets every call pass and records nothing (state reads `'closed'`) until `reset()`. */
   disable(): void {
+    this.refresh();
     this.forced = DISABLED;
     const now = this.o.clock.now();
     if (this.current === 'closed') this.newGeneration(now);
@@ -268,6 +271,7 @@ export class CircuitBreaker implements CallOwner {
 
   /** Closed, counts cleared, back to normal. */
   reset(): void {
+    this.refresh();
     this.forced = FORCED_NONE;
     const now = this.o.clock.now();
     if (this.current === 'closed') this.newGeneration(now);
@@ -423,13 +427,16 @@ export class CircuitBreaker implements CallOwner {
     const start = this.measuring() ? this.o.clock.now() : NaN;
     if (signal === undefined && this.o.callTimeout === undefined) {
       let result: T | PromiseLike<T>;
+      let thenable: boolean;
       try {
         result = fn(NEVER_ABORTED);
+        // Inside the try: a `then` getter that throws is fn's failure, not execute's throw.
+        thenable = isThenable(result);
       } catch (error) {
         this.finishCall(generation, start, CLASSIFY, error);
         return Promise.reject(error);
       }
-      if (isThenable(result)) {
+      if (thenable) {
         // A native promise is chained directly; other thenables are adopted first.
         const promise =
           result instanceof Promise ? (result as Promise<Awaited<T>>) : Promise.resolve(result);
@@ -467,23 +474,23 @@ export class CircuitBreaker implements CallOwner {
       call.deadline = (Number.isNaN(start) ? this.o.clock.now() : start) + timeout;
       (this.extras().timeouts ??= new TimeoutQueue(this.o.clock)).add(call);
     }
-    let result: Awaited<T> | PromiseLike<Awaited<T>>;
+    // A throw from fn, from a `then` getter or from `then` itself fails the call (a `then` that
+    // settled it first wins): execute never throws, and no admitted call is left unsettled.
     try {
-      result = fn(callSignal) as Awaited<T> | PromiseLike<Awaited<T>>;
+      const result = fn(callSignal) as Awaited<T> | PromiseLike<Awaited<T>>;
+      if (isThenable(result)) {
+        result.then(
+          (value) => {
+            call.succeed(value);
+          },
+          (error: unknown) => {
+            call.fail(error);
+          },
+        );
+      } else call.succeed(result);
     } catch (error) {
       call.fail(error);
-      return call.promise;
     }
-    if (isThenable(result)) {
-      result.then(
-        (value) => {
-          call.succeed(value);
-        },
-        (error: unknown) => {
-          call.fail(error);
-        },
-      );
-    } else call.succeed(result);
     return call.promise;
   }
 
@@ -657,6 +664,9 @@ export class CircuitBreaker implements CallOwner {
   private transition(to: CircuitState, at: number, reason: TransitionReason): void {
     const from = this.current;
     const listening = this.x?.transitions?.active === true || channels.state.hasSubscribers;
+    // A transition that time caused (probe timeout) falls due before anyone read the window:
+    // age it to `at` first, so the event shows the counts of that instant.
+    if (listening) this.window?.advance(at);
     const counts = listening ? this.countsCopy() : undefined;
     this.current = to;
     this.newGeneration(at);

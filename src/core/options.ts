@@ -119,6 +119,8 @@ export function quote(value: unknown): string {
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'symbol') return value.toString();
+  // JSON would print NaN and Infinity as null, quoting a value the caller never gave.
+  if (typeof value === 'number') return String(value);
   try {
     const json = JSON.stringify(value) as string | undefined;
     return json ?? String(value);

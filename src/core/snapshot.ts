@@ -16,7 +16,8 @@ export interface Restorable {
 }
 
 function bad(field: string, expected: string, value: unknown): never {
-  throw new TypeError(`initialState.${field}: expected ${expected}, got ${quote(value)}`);
+  const where = field === '' ? 'initialState' : `initialState.${field}`;
+  throw new TypeError(`${where}: expected ${expected}, got ${quote(value)}`);
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;

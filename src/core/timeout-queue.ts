@@ -32,12 +32,27 @@ export class TimeoutQueue {
     this.clock = clock;
   }
 
-  /** Adds an entry whose deadline is not earlier than those already queued (else re-arms). */
+  /**
+   * Adds an entry. Deadlines normally arrive in order and it is appended; one earlier than the
+   * newest (the clock went back, as a wall clock can) is inserted in order, else it would wait
+   * behind the head and time out as late as the head does.
+   */
   add(entry: Expirable): void {
-    entry.next = undefined;
-    if (this.tail) this.tail.next = entry;
-    else this.head = entry;
-    this.tail = entry;
+    const tail = this.tail;
+    if (!tail || entry.deadline >= tail.deadline) {
+      entry.next = undefined;
+      if (tail) tail.next = entry;
+      else this.head = entry;
+      this.tail = entry;
+    } else if (!this.head || entry.deadline < this.head.deadline) {
+      entry.next = this.head;
+      this.head = entry;
+    } else {
+      let before = this.head;
+      while (before.next && before.next.deadline <= entry.deadline) before = before.next;
+      entry.next = before.next;
+      before.next = entry;
+    }
     if (this.cancel === undefined || entry.deadline < this.armedFor) this.arm(entry.deadline);
   }
 

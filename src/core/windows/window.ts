@@ -18,10 +18,15 @@ export interface WindowTotals {
 /** The saved form of a window, for `toJSON()` and `initialState`. */
 export interface WindowState {
   kind: 'count' | 'time';
-  /** Count window: outcome codes oldest first. Time window: 4 numbers a bucket, oldest first. */
+  /** Count window: success and failure codes oldest first. Time window: 4 numbers a bucket, oldest first. */
   data: number[];
   /** Time window only: the absolute bucket number (floor(now / width)) of the newest bucket. */
   head?: number;
+  /**
+   * Count window only: the exclusions recorded before each entry of `data`, then those after the
+   * newest (`data.length + 1` numbers).
+   */
+  exclusions?: number[];
 }
 
 /**
