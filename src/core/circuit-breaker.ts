@@ -5,6 +5,7 @@ import type { CallEvent, StateChangeEvent, TransitionReason } from './events.js'
 import { GuardedCall, type CallOwner } from './guarded-call.js';
 import {
   DEFAULT_TIMEOUT,
+  quote,
   resolveOptions,
   type BreakerOptions,
   type BreakerSnapshot,
@@ -56,6 +57,10 @@ const DISABLED = 2;
 
 // Passed to `fn` when the call has no signal of its own; it never aborts.
 const NEVER_ABORTED = new AbortController().signal;
+
+// A programming error, not the dependency's: rejected before admission, so it cannot trip.
+const notAFunction = (fn: unknown): TypeError =>
+  new TypeError(`execute(fn): fn must be a function, got ${quote(fn)}`);
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   value !== null &&
@@ -198,6 +203,7 @@ export class CircuitBreaker implements CallOwner {
    * only when `fn` declares a parameter, since one that takes none cannot observe it).
    */
   execute<T>(fn: Protected<T>, options?: CallOptions): Promise<Awaited<T>> {
+    if (typeof fn !== 'function') return Promise.reject(notAFunction(fn));
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const generation = this.admit();
@@ -211,6 +217,7 @@ export class CircuitBreaker implements CallOwner {
    * the same millisecond, for hot paths that expect many while a dependency is down.
    */
   tryExecute<T>(fn: Protected<T>, options?: CallOptions): Promise<CallResult<Awaited<T>>> {
+    if (typeof fn !== 'function') return Promise.resolve({ ok: false, error: notAFunction(fn) });
     const signal = options?.signal;
     if (signal?.aborted) return Promise.resolve({ ok: false, error: signal.reason as unknown });
     const generation = this.admitQuietly();

@@ -1,0 +1,156 @@
+// halfOpenTimeout: half-open probes that never settle send the breaker back to open, which later
+// admits a new probe; the hung probe's late result is ignored.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ManualClock } from '../testing/manual-clock.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { BreakerOpenError, TooManyRequestsError } from './errors.js';
+import type { StateChangeEvent } from './events.js';
+import type { BreakerOptions } from './options.js';
+import type { Counts } from './types.js';
+
+const T0 = 1_800_000_000_000;
+const boom = new Error('boom');
+const ZERO: Counts = {
+  requests: 0,
+  totalSuccesses: 0,
+  totalFailures: 0,
+  totalExclusions: 0,
+  consecutiveSuccesses: 0,
+  consecutiveFailures: 0,
+};
+
+function make(options: BreakerOptions = {}): {
+  clock: ManualClock;
+  breaker: CircuitBreaker;
+  events: StateChangeEvent[];
+} {
+  const clock = new ManualClock(T0);
+  const breaker = new CircuitBreaker({ clock, timeout: 1000, halfOpenTimeout: 5000, ...options });
+  const events: StateChangeEvent[] = [];
+  breaker.onTransition((e) => events.push(e));
+  return { clock, breaker, events };
+}
+
+async function trip(b: CircuitBreaker): Promise<void> {
+  for (let i = 0; i < 6; i++) await assert.rejects(b.execute(() => Promise.reject(boom)));
+}
+
+function hang(b: CircuitBreaker): { settle: (ok: boolean) => Promise<void> } {
+  let resolve!: (v: string) => void;
+  let reject!: (e: unknown) => void;
+  const call = b.execute(
+    () =>
+      new Promise<string>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      }),
+  );
+  return {
+    async settle(ok) {
+      if (ok) resolve('late');
+      else reject(boom);
+      await call.catch(() => undefined);
+    },
+  };
+}
+
+describe('halfOpenTimeout', () => {
+  it('a hung probe: open again at admission + halfOpenTimeout, then a new probe later', async () => {
+    const { clock, breaker, events } = make();
+    await trip(breaker);
+    clock.advance(1000);
+    clock.advance(200);
+    const hung = hang(breaker); // admitted at T0 + 1200
+    clock.set(T0 + 6199);
+    assert.equal(breaker.state, 'half-open');
+    await assert.rejects(
+      breaker.execute(() => 1),
+      TooManyRequestsError,
+    );
+    clock.set(T0 + 6200);
+    assert.equal(breaker.state, 'open');
+    assert.equal(breaker.retryAfter, 1000);
+    await assert.rejects(
+      breaker.execute(() => 1),
+      BreakerOpenError,
+    );
+    assert.deepEqual(
+      events.map((e) => [e.from, e.to, e.reason, e.at]),
+      [
+        ['closed', 'open', 'tripped', T0],
+        ['open', 'half-open', 'timeout-elapsed', T0 + 1000],
+        ['half-open', 'open', 'probe-timeout', T0 + 6200],
+      ],
+    );
+    clock.set(T0 + 7200);
+    assert.equal(await breaker.execute(() => 'new probe'), 'new probe');
+    assert.equal(breaker.state, 'closed');
+    // The hung probe finally fails: ignored.
+    await hung.settle(false);
+    assert.equal(breaker.state, 'closed');
+    assert.deepEqual(breaker.counts, ZERO);
+  });
+
+  it('the deadline is applied by the call that arrives after it, not only by reads', async () => {
+    const { clock, breaker } = make();
+    await trip(breaker);
+    clock.advance(1000);
+    hang(breaker);
+    clock.advance(5000 + 1000); // past the probe deadline and the following open wait
+    // One execute applies both: half-open -> open at the deadline, open -> half-open 1 s later.
+    assert.equal(await breaker.execute(() => 'probe'), 'probe');
+    assert.equal(breaker.state, 'closed');
+  });
+
+  it('a hung probe with a late success does not close the breaker', async () => {
+    const { clock, breaker } = make();
+    await trip(breaker);
+    clock.advance(1000);
+    const hung = hang(breaker);
+    clock.advance(5000);
+    assert.equal(breaker.state, 'open');
+    await hung.settle(true);
+    assert.equal(breaker.state, 'open');
+  });
+
+  it('probes that settle in time leave no deadline behind', async () => {
+    const { clock, breaker } = make({ maxRequests: 2 });
+    await trip(breaker);
+    clock.advance(1000);
+    await breaker.execute(() => 'quick');
+    clock.advance(60_000);
+    assert.equal(breaker.state, 'half-open');
+    await breaker.execute(() => 'quick');
+    assert.equal(breaker.state, 'closed');
+  });
+
+  it('the default is 60000 ms; Infinity turns it off', async () => {
+    const def = make({ halfOpenTimeout: undefined });
+    assert.equal(def.breaker.settings.halfOpenTimeout, 60_000);
+    await trip(def.breaker);
+    def.clock.advance(1000);
+    hang(def.breaker);
+    def.clock.advance(59_999);
+    assert.equal(def.breaker.state, 'half-open');
+    def.clock.advance(1);
+    assert.equal(def.breaker.state, 'open');
+
+    const off = make({ halfOpenTimeout: Infinity });
+    await trip(off.breaker);
+    off.clock.advance(1000);
+    hang(off.breaker);
+    off.clock.advance(365 * 86_400_000);
+    assert.equal(off.breaker.state, 'half-open');
+  });
+
+  it('the open wait after a probe timeout follows the timeout function', async () => {
+    const { clock, breaker } = make({ timeout: (opens) => opens * 1000 });
+    await trip(breaker);
+    clock.advance(1000);
+    hang(breaker);
+    clock.advance(5000);
+    assert.equal(breaker.state, 'open');
+    assert.equal(breaker.retryAfter, 2000); // second open since the breaker was closed
+  });
+});
