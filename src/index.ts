@@ -7,6 +7,8 @@ export {
   BreakerOpenError,
   CallTimeoutError,
   ErrorCodes,
+  isRefusal,
+  markAsRefusal,
   TooManyRequestsError,
 } from './core/errors.js';
 export type { BreakerErrorCode } from './core/errors.js';
@@ -27,3 +29,4 @@ export type {
   TimeWindowOptions,
   WindowOptions,
 } from './core/types.js';
+export * from './policies/index.js';

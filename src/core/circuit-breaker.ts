@@ -1,6 +1,6 @@
 import { channels } from './channels.js';
 import { Emitter, reportListenerError } from './emitter.js';
-import { BreakerOpenError, TooManyRequestsError, type BreakerError } from './errors.js';
+import { BreakerOpenError, TooManyRequestsError, isRefusal, type BreakerError } from './errors.js';
 import type { CallEvent, StateChangeEvent, TransitionReason } from './events.js';
 import { GuardedCall, type CallOwner } from './guarded-call.js';
 import {
@@ -558,6 +558,8 @@ export class CircuitBreaker implements CallOwner {
   }
 
   private classify(error: unknown): number {
+    // A policy inside this breaker refused the call: the dependency was never reached.
+    if (isRefusal(error)) return EXCLUDED;
     const { isExcluded, isSuccessful } = this.o;
     try {
       if (isExcluded?.(error)) return EXCLUDED;

@@ -1,4 +1,20 @@
 const brand = Symbol.for('breakwater.error');
+const refusal = Symbol.for('breakwater.refusal');
+
+/**
+ * Marks an error class as a refusal: a policy declined to run the call at all (a breaker open
+ * or saturated, a bulkhead full), so the call never reached the dependency. A breaker records a
+ * refusal that comes out of its `fn` (from a policy inside it) as excluded, never as a failure.
+ * Use it for refusal errors of your own policies.
+ */
+export function markAsRefusal(errorClass: abstract new (...args: never[]) => Error): void {
+  Object.defineProperty(errorClass.prototype, refusal, { value: true });
+}
+
+/** True for an error whose class was marked with {@link markAsRefusal} (any package copy). */
+export function isRefusal(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && refusal in value;
+}
 
 /** Stable error codes, one per error class. */
 export const ErrorCodes = {
@@ -72,6 +88,7 @@ export class BreakerOpenError extends BreakerError {
     return withoutStack(() => new BreakerOpenError(breakerName, retryAfter));
   }
 }
+markAsRefusal(BreakerOpenError);
 Object.defineProperty(BreakerOpenError.prototype, 'name', {
   value: 'BreakerOpenError',
   writable: true,
@@ -89,6 +106,7 @@ export class TooManyRequestsError extends BreakerError {
     return withoutStack(() => new TooManyRequestsError(breakerName));
   }
 }
+markAsRefusal(TooManyRequestsError);
 Object.defineProperty(TooManyRequestsError.prototype, 'name', {
   value: 'TooManyRequestsError',
   writable: true,

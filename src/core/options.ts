@@ -27,7 +27,11 @@ export interface BreakerOptions {
   readyToTrip?: (counts: Counts) => boolean;
   /** `true` records a thrown value as a success (the caller still gets the error). */
   isSuccessful?: (error: unknown) => boolean;
-  /** `true` records a thrown value as neither success nor failure. Checked first. */
+  /**
+   * `true` records a thrown value as neither success nor failure. Checked first, after the
+   * refusals of policies inside the breaker (bulkhead full, an inner breaker open), which are
+   * always excluded.
+   */
   isExcluded?: (error: unknown) => boolean;
   /** `(name, from, to)` after every change of state has taken effect. */
   onStateChange?: (name: string, from: CircuitState, to: CircuitState) => void;
