@@ -30,3 +30,24 @@ export type {
   WindowOptions,
 } from './core/types.js';
 export * from './policies/index.js';
+export {
+  AlertDeliveryError,
+  AlertManager,
+  alertmanagerSink,
+  alertNames,
+  alertSeverities,
+  slackSink,
+  webhookSink,
+} from './observability/alerts/index.js';
+export type {
+  Alert,
+  AlertManagerOptions,
+  AlertRule,
+  AlertRules,
+  AlertSink,
+  DeliveryOptions,
+  HttpSinkOptions,
+  SinkStats,
+} from './observability/alerts/index.js';
+export { BreakerSet, fromBreakers } from './observability/source.js';
+export type { BreakerSource, BreakerTarget, Unsubscribe } from './observability/source.js';
