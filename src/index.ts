@@ -51,3 +51,32 @@ export type {
 } from './observability/alerts/index.js';
 export { BreakerSet, fromBreakers } from './observability/source.js';
 export type { BreakerSource, BreakerTarget, Unsubscribe } from './observability/source.js';
+export {
+  CircuitBreakerManager,
+  ConfigError,
+  DependencyOpenError,
+  ManagerClosedError,
+  ManagerErrorCodes,
+  parseDuration,
+  parsePercent,
+} from './manager/index.js';
+export type {
+  CascadeEvent,
+  CascadeStatus,
+  ConfigIssue,
+  CreateEvent,
+  DefaultServiceOptions,
+  DurationBounds,
+  EvictEvent,
+  EvictReason,
+  FleetTransitionEvent,
+  FromFileOptions,
+  ManagerOptions,
+  ManagerSettings,
+  ManagerState,
+  ReloadEvent,
+  ServiceHandle,
+  ServiceOptions,
+  ServiceSnapshot,
+  WatchOptions,
+} from './manager/index.js';
