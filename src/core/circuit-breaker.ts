@@ -37,6 +37,17 @@ export interface CallOptions {
 /** What `tryExecute` resolves to: never a rejection. */
 export type CallResult<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
+/** Promise handlers that record the outcome of a call of `generation`. */
+interface Handlers {
+  generation: number;
+  ok: (value: unknown) => unknown;
+  fail: (error: unknown) => never;
+}
+
+// The clock reading of the last admission that read the clock; admission runs synchronously,
+// so a rejection built right after it reuses the reading instead of paying for another.
+let admittedAt = 0;
+
 /** What a breaker keeps only once something needs it. */
 interface Extras {
   transitions: Emitter<StateChangeEvent> | undefined;
@@ -106,6 +117,9 @@ export class CircuitBreaker implements CallOwner {
   // Listeners, timers and caches most breakers never need, kept apart so an idle breaker
   // stays small (thousands of per-key breakers are the norm behind a manager).
   private x: Extras | undefined;
+  // The success and failure handlers of unmeasured calls of one generation, made once per
+  // generation instead of twice per call.
+  private h: Handlers | undefined;
 
   /**
    * @param options see {@link BreakerOptions}; every value is validated here, and a bad one
@@ -351,7 +365,7 @@ export class CircuitBreaker implements CallOwner {
     if (typeof result === 'number') return result;
     const error =
       result === 'open'
-        ? BreakerOpenError.fast(this.name, this.retryAfterNow())
+        ? BreakerOpenError.fast(this.name, this.retryAfterNow(admittedAt))
         : TooManyRequestsError.fast(this.name);
     this.publishRejection(result, error);
     return error;
@@ -361,7 +375,7 @@ export class CircuitBreaker implements CallOwner {
   private admitQuietly(): number | Promise<CallResult<never>> {
     const result = this.tryAdmit();
     if (typeof result === 'number') return result;
-    const now = this.o.clock.now();
+    const now = admittedAt;
     const x = this.extras();
     let cached = x.rejection;
     if (cached?.at !== now || cached.generation !== this.generation) {
@@ -379,11 +393,13 @@ export class CircuitBreaker implements CallOwner {
 
   private tryAdmit(): number | RejectionReason {
     if (this.forced === DISABLED) return -1;
-    if (this.current === 'closed' && !this.timeSensitive) {
-      this.requests++;
+    // Closed without an interval needs no time to admit (a window reads it when recording).
+    if (this.current === 'closed' && this.o.interval === 0) {
+      if (!this.window) this.requests++;
       return this.generation;
     }
     const now = this.o.clock.now();
+    admittedAt = now;
     this.sync(now);
     if (this.current === 'closed') {
       if (!this.window) this.requests++;
@@ -398,7 +414,7 @@ export class CircuitBreaker implements CallOwner {
     return this.generation;
   }
 
-  private retryAfterNow(now = this.o.clock.now()): number {
+  private retryAfterNow(now: number): number {
     return this.forced === FORCED_OPEN ? Infinity : Math.max(0, this.expiry - now);
   }
 
@@ -447,6 +463,11 @@ export class CircuitBreaker implements CallOwner {
         // A native promise is chained directly; other thenables are adopted first.
         const promise =
           result instanceof Promise ? (result as Promise<Awaited<T>>) : Promise.resolve(result);
+        if (Number.isNaN(start)) {
+          // Nothing per call to remember but the generation: reuse its pair of handlers.
+          const h = this.h?.generation === generation ? this.h : this.handlersFor(generation);
+          return promise.then(h.ok, h.fail) as Promise<Awaited<T>>;
+        }
         return promise.then(
           (value) => {
             this.recordSuccess(generation, start);
@@ -462,6 +483,22 @@ export class CircuitBreaker implements CallOwner {
       return Promise.resolve(result as Awaited<T>);
     }
     return this.runGuarded(fn, generation, start, signal);
+  }
+
+  private handlersFor(generation: number): Handlers {
+    const h: Handlers = {
+      generation,
+      ok: (value: unknown) => {
+        this.recordSuccess(generation, NaN);
+        return value;
+      },
+      fail: (error: unknown) => {
+        this.finishCall(generation, NaN, CLASSIFY, error);
+        throw error;
+      },
+    };
+    this.h = h;
+    return h;
   }
 
   private runGuarded<T>(

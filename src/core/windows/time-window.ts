@@ -1,13 +1,6 @@
 import { FAILURE, SLOW, SUCCESS, type OutcomeWindow, type WindowState } from './window.js';
 
-// Per bucket, two numbers, each holding two counts: successes + failures * PACK and
-// exclusions + slow * PACK. A double holds integers exactly up to 2^53, so each count has 26
-// bits: up to 67,108,863 calls of one kind in one bucket, where it saturates. Two plain doubles a
-// bucket cost less than half of a typed array with four counters (V8 gives every typed array
-// about 190 bytes of wrappers besides its data), which is most of a small breaker's memory.
-const PACK = 2 ** 26;
-const MAX = PACK - 1;
-// The saved form keeps four plain counts a bucket: successes, failures, exclusions, slow.
+// Per bucket: successes, failures, exclusions, slow calls.
 const STRIDE = 4;
 
 /**
@@ -22,9 +15,14 @@ export class TimeWindow implements OutcomeWindow {
   exclusions = 0;
   slow = 0;
   private readonly width: number;
-  private readonly packed: number[];
-  // Absolute number of the newest bucket (floor(now / width)); -Infinity while empty.
-  private head = Number.NEGATIVE_INFINITY;
+  // Uint32: 4 billion calls a bucket is out of reach, and it is half the memory of Float64.
+  private readonly counts: Uint32Array;
+  // Absolute number of the newest bucket (floor(now / width)), meaningful once `started`; kept
+  // with its slot so recording needs no modulo. (No -Infinity sentinel: a field that ever holds
+  // a non-integer is stored boxed, 16 bytes more, and slower to update.)
+  private head = 0;
+  private index = 0;
+  private started = false;
 
   /**
    * @param size window length in ms (integer >= 1)
@@ -32,81 +30,72 @@ export class TimeWindow implements OutcomeWindow {
    */
   constructor(size: number, buckets: number) {
     this.width = size / buckets;
-    // Filled with a fraction first so V8 stores the elements as unboxed doubles from the start.
-    this.packed = new Array<number>(buckets * 2).fill(0.5).fill(0);
+    this.counts = new Uint32Array(buckets * STRIDE);
   }
 
   private get buckets(): number {
-    return this.packed.length / 2;
-  }
-
-  /** Bucket `i`'s counts: successes, failures, exclusions, slow. */
-  private unpack(i: number): [number, number, number, number] {
-    const a = this.packed[2 * i] ?? 0;
-    const b = this.packed[2 * i + 1] ?? 0;
-    return [a % PACK, Math.floor(a / PACK), b % PACK, Math.floor(b / PACK)];
-  }
-
-  private slot(epoch: number): number {
-    const n = this.buckets;
-    return ((epoch % n) + n) % n;
+    return this.counts.length / STRIDE;
   }
 
   record(code: number, now: number): void {
     this.advance(now);
-    const i = this.slot(this.head);
-    const [s, f, e, sl] = this.unpack(i);
+    const base = this.index * STRIDE;
     const kind = code & 3;
-    const p = this.packed;
+    const c = this.counts;
     if (kind === SUCCESS) {
-      if (s < MAX) p[2 * i] = (p[2 * i] ?? 0) + 1;
-      this.successes += s < MAX ? 1 : 0;
+      c[base] = (c[base] ?? 0) + 1;
+      this.successes++;
     } else if (kind === FAILURE) {
-      if (f < MAX) p[2 * i] = (p[2 * i] ?? 0) + PACK;
-      this.failures += f < MAX ? 1 : 0;
+      c[base + 1] = (c[base + 1] ?? 0) + 1;
+      this.failures++;
     } else {
-      if (e < MAX) p[2 * i + 1] = (p[2 * i + 1] ?? 0) + 1;
-      this.exclusions += e < MAX ? 1 : 0;
+      c[base + 2] = (c[base + 2] ?? 0) + 1;
+      this.exclusions++;
     }
-    if (code & SLOW && sl < MAX) {
-      p[2 * i + 1] = (p[2 * i + 1] ?? 0) + PACK;
+    if (code & SLOW) {
+      c[base + 3] = (c[base + 3] ?? 0) + 1;
       this.slow++;
     }
   }
 
   advance(now: number): void {
     const epoch = Math.floor(now / this.width);
-    if (epoch <= this.head) return;
-    const steps = Math.min(epoch - this.head, this.buckets);
-    for (let k = 1; k <= steps; k++) {
-      // epoch - steps + k walks the buckets that become current, oldest first.
-      const i = this.slot(epoch - steps + k);
-      const [s, f, e, sl] = this.unpack(i);
-      this.successes -= s;
-      this.failures -= f;
-      this.exclusions -= e;
-      this.slow -= sl;
-      this.packed[2 * i] = 0;
-      this.packed[2 * i + 1] = 0;
+    if (this.started && epoch <= this.head) return;
+    const n = this.buckets;
+    const steps = this.started ? Math.min(epoch - this.head, n) : n;
+    const c = this.counts;
+    for (let i = 1; i <= steps; i++) {
+      // epoch - steps + i walks the buckets that become current, oldest first.
+      const base = ((((epoch - steps + i) % n) + n) % n) * STRIDE;
+      this.successes -= c[base] ?? 0;
+      this.failures -= c[base + 1] ?? 0;
+      this.exclusions -= c[base + 2] ?? 0;
+      this.slow -= c[base + 3] ?? 0;
+      c.fill(0, base, base + STRIDE);
     }
     this.head = epoch;
+    this.index = ((epoch % n) + n) % n;
+    this.started = true;
   }
 
   reset(): void {
-    this.packed.fill(0);
-    this.head = Number.NEGATIVE_INFINITY;
+    this.counts.fill(0);
+    this.head = 0;
+    this.index = 0;
+    this.started = false;
     this.successes = this.failures = this.exclusions = this.slow = 0;
   }
 
   save(): WindowState {
     const n = this.buckets;
     const data: number[] = [];
-    if (Number.isFinite(this.head)) {
-      for (let i = n - 1; i >= 0; i--) data.push(...this.unpack(this.slot(this.head - i)));
+    if (this.started) {
+      for (let i = n - 1; i >= 0; i--) {
+        const base = ((((this.head - i) % n) + n) % n) * STRIDE;
+        for (let j = 0; j < STRIDE; j++) data.push(this.counts[base + j] ?? 0);
+      }
     }
-    return Number.isFinite(this.head)
-      ? { kind: 'time', data, head: this.head }
-      : { kind: 'time', data };
+    return this.started ? { kind: 'time', data, head: this.head } : { kind: 'time', data };
   }
 
   restore(state: WindowState): void {
@@ -130,25 +119,20 @@ export class TimeWindow implements OutcomeWindow {
       );
     }
     for (const v of state.data) {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX) {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
         throw new TypeError(`initialState.window.data: bad count ${JSON.stringify(v)}`);
       }
     }
     this.head = head;
+    this.index = ((head % n) + n) % n;
+    this.started = true;
     for (let i = 0; i < n; i++) {
-      const [s, f, e, sl] = state.data.slice(i * STRIDE, i * STRIDE + STRIDE) as [
-        number,
-        number,
-        number,
-        number,
-      ];
-      const slot = this.slot(head - (n - 1) + i);
-      this.packed[2 * slot] = s + f * PACK;
-      this.packed[2 * slot + 1] = e + sl * PACK;
-      this.successes += s;
-      this.failures += f;
-      this.exclusions += e;
-      this.slow += sl;
+      const base = ((((head - (n - 1) + i) % n) + n) % n) * STRIDE;
+      for (let j = 0; j < STRIDE; j++) this.counts[base + j] = state.data[i * STRIDE + j] ?? 0;
+      this.successes += state.data[i * STRIDE] ?? 0;
+      this.failures += state.data[i * STRIDE + 1] ?? 0;
+      this.exclusions += state.data[i * STRIDE + 2] ?? 0;
+      this.slow += state.data[i * STRIDE + 3] ?? 0;
     }
   }
 }
