@@ -1,7 +1,7 @@
 import type { CircuitBreaker } from '../../core/circuit-breaker.js';
 import type { BreakerOptions } from '../../core/options.js';
 import { quote, suggest } from '../../core/options.js';
-import { breakerOf } from './breaker-of.js';
+import { breakerOf } from '../breaker-of.js';
 
 /** Default prefetch of a consumer while its breaker is closed. */
 export const DEFAULT_PREFETCH = 10;

@@ -2,7 +2,7 @@ import type { ConfirmChannel, Options } from 'amqplib';
 import type { CircuitBreaker } from '../../core/circuit-breaker.js';
 import type { BreakerOptions } from '../../core/options.js';
 import { quote } from '../../core/options.js';
-import { breakerOf } from './breaker-of.js';
+import { breakerOf } from '../breaker-of.js';
 
 /** The last argument of {@link publish}. */
 export interface PublishOptions {

@@ -3,7 +3,7 @@ import type { CircuitBreaker } from '../../core/circuit-breaker.js';
 import { reportListenerError } from '../../core/emitter.js';
 import type { BreakerOptions } from '../../core/options.js';
 import { quote } from '../../core/options.js';
-import { breakerOf } from './breaker-of.js';
+import { breakerOf } from '../breaker-of.js';
 import { Lease } from './lease.js';
 import { resolveGuardPoolOptions, type GuardPoolOptions } from './options.js';
 import { PoolExhaustedError } from './pool-exhausted-error.js';

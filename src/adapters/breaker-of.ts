@@ -1,5 +1,5 @@
-import { CircuitBreaker } from '../../core/circuit-breaker.js';
-import { quote } from '../../core/options.js';
+import { CircuitBreaker } from '../core/circuit-breaker.js';
+import { quote } from '../core/options.js';
 
 /**
  * The breaker an adapter should use: the instance given, or a new one built from options. An
