@@ -11,6 +11,7 @@ import {
   type BreakerSnapshot,
   type ResolvedOptions,
 } from './options.js';
+import { NEVER_ABORTED } from './never-aborted.js';
 import { restoreSnapshot } from './snapshot.js';
 import { TimeoutQueue } from './timeout-queue.js';
 import type { CircuitState, Counts, Disposer, Outcome, RejectionReason } from './types.js';
@@ -70,8 +71,6 @@ const FORCED_NONE = 0;
 const FORCED_OPEN = 1;
 const DISABLED = 2;
 
-// Passed to `fn` when the call has no signal of its own; it never aborts.
-const NEVER_ABORTED = new AbortController().signal;
 
 // A programming error, not the dependency's: rejected before admission, so it cannot trip.
 const notAFunction = (fn: unknown): TypeError =>

@@ -32,8 +32,8 @@ export interface Policy<R = never> {
 /** The extra result type of a policy (`never` unless it is a fallback or wraps one). */
 export type PolicyResult<P> = P extends { readonly [resultType]?: [infer V] } ? V : never;
 
-/** Passed to `fn` when the caller gave no signal; it never aborts. */
-export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+/** Passed to `fn` when the caller gave no signal; it never aborts (shared with the core). */
+export { NEVER_ABORTED } from '../core/never-aborted.js';
 
 /** True for anything with a callable `then` (a promise from any library). */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {

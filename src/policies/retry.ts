@@ -63,7 +63,8 @@ export class RetryPolicy implements Policy {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (signal === undefined) return this.run(fn, state, undefined);
+    // A signal that can never abort needs no listener (it is what outer policies pass inward).
+    if (signal === undefined || signal === NEVER_ABORTED) return this.run(fn, state, signal);
     return new Promise<Awaited<T>>((resolve, reject) => {
       // The caller's abort settles the call at once, even while an attempt ignores its signal.
       const onAbort = (): void => {
