@@ -2,15 +2,10 @@
 // breaker was last closed, and exponentialOpenBackoff.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { T0, failUnchecked } from '../../test/fixtures/core/support.js';
 import { ManualClock } from '../testing/manual-clock.js';
 import { exponentialOpenBackoff } from './backoff.js';
 import { CircuitBreaker } from './circuit-breaker.js';
-
-const T0 = 1_800_000_000_000;
-const boom = new Error('boom');
-const fail = async (b: CircuitBreaker): Promise<void> => {
-  await assert.rejects(b.execute(() => Promise.reject(boom)));
-};
 
 describe('timeout as a function of the open count', () => {
   it('is called with 1, 2, 3 ... while probes fail, and with 1 again after closing', async () => {
@@ -23,20 +18,20 @@ describe('timeout as a function of the open count', () => {
         return opens * 1000;
       },
     });
-    for (let i = 0; i < 6; i++) await fail(breaker);
+    for (let i = 0; i < 6; i++) await failUnchecked(breaker);
     assert.equal(breaker.retryAfter, 1000);
     for (const wait of [1000, 2000, 3000]) {
       clock.advance(wait - 1);
       assert.equal(breaker.state, 'open');
       clock.advance(1);
       assert.equal(breaker.state, 'half-open');
-      await fail(breaker);
+      await failUnchecked(breaker);
     }
     assert.equal(breaker.retryAfter, 4000);
     clock.advance(4000);
     await breaker.execute(() => 'ok');
     assert.equal(breaker.state, 'closed');
-    for (let i = 0; i < 6; i++) await fail(breaker);
+    for (let i = 0; i < 6; i++) await failUnchecked(breaker);
     assert.equal(breaker.retryAfter, 1000);
     assert.deepEqual(asked, [1, 2, 3, 4, 1]);
   });
@@ -50,7 +45,7 @@ describe('timeout as a function of the open count', () => {
     try {
       for (const timeout of [() => 0, () => -5, () => NaN, () => 'soon' as unknown as number]) {
         const breaker = new CircuitBreaker({ clock: new ManualClock(T0), name: 'b', timeout });
-        for (let i = 0; i < 6; i++) await fail(breaker);
+        for (let i = 0; i < 6; i++) await failUnchecked(breaker);
         assert.equal(breaker.retryAfter, 60_000);
       }
       const throwing = new CircuitBreaker({
@@ -60,7 +55,7 @@ describe('timeout as a function of the open count', () => {
           throw new Error('no wait for you');
         },
       });
-      for (let i = 0; i < 6; i++) await fail(throwing);
+      for (let i = 0; i < 6; i++) await failUnchecked(throwing);
       assert.equal(throwing.state, 'open');
       assert.equal(throwing.retryAfter, 60_000);
       await new Promise((r) => setImmediate(r));
@@ -97,17 +92,17 @@ describe('exponentialOpenBackoff', () => {
       clock,
       timeout: exponentialOpenBackoff({ initial: 100, max: 350 }),
     });
-    for (let i = 0; i < 6; i++) await fail(breaker);
+    for (let i = 0; i < 6; i++) await failUnchecked(breaker);
     const waits: number[] = [breaker.retryAfter];
     for (let i = 0; i < 4; i++) {
       clock.advance(breaker.retryAfter);
-      await fail(breaker);
+      await failUnchecked(breaker);
       waits.push(breaker.retryAfter);
     }
     assert.deepEqual(waits, [100, 200, 350, 350, 350]);
     clock.advance(350);
     await breaker.execute(() => 1);
-    for (let i = 0; i < 6; i++) await fail(breaker);
+    for (let i = 0; i < 6; i++) await failUnchecked(breaker);
     assert.equal(breaker.retryAfter, 100);
   });
 

@@ -4,32 +4,13 @@
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../testing/manual-clock.js';
+import { boom, breakerMaker, counts } from '../../test/fixtures/core/support.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { TooManyRequestsError } from './errors.js';
 import type { CallEvent } from './events.js';
-import type { BreakerOptions } from './options.js';
-import type { Counts } from './types.js';
 
-const T0 = 1_800_000_000_000;
-const boom = new Error('boom');
-
-function C(partial: Partial<Counts> = {}): Counts {
-  return {
-    requests: 0,
-    totalSuccesses: 0,
-    totalFailures: 0,
-    totalExclusions: 0,
-    consecutiveSuccesses: 0,
-    consecutiveFailures: 0,
-    ...partial,
-  };
-}
-
-function make(options: BreakerOptions = {}): { clock: ManualClock; breaker: CircuitBreaker } {
-  const clock = new ManualClock(T0);
-  return { clock, breaker: new CircuitBreaker({ clock, timeout: 1000, ...options }) };
-}
+// This file's breakers wait 1000 ms when open unless a test sets its own timeout.
+const make = breakerMaker({ timeout: 1000 });
 
 const abortListeners = (signal: AbortSignal): number => getEventListeners(signal, 'abort').length;
 
@@ -50,7 +31,7 @@ describe('a signal already aborted', () => {
       (e) => e === reason,
     );
     assert.equal(ran, false);
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
     assert.deepEqual(events, []);
   });
 
@@ -81,7 +62,7 @@ describe('a signal already aborted', () => {
       ok: false,
       error: 'gone',
     });
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
   });
 });
 
@@ -104,11 +85,11 @@ describe('a signal aborted during the call', () => {
     controller.abort(reason);
     // Settled synchronously by the abort: no tick of fn needed.
     await assert.rejects(call, (e) => e === reason);
-    assert.deepEqual(breaker.counts, C({ requests: 1, totalExclusions: 1 }));
+    assert.deepEqual(breaker.counts, counts({ requests: 1, totalExclusions: 1 }));
     assert.equal(abortListeners(controller.signal), 0);
     settle('too late');
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(breaker.counts, C({ requests: 1, totalExclusions: 1 }));
+    assert.deepEqual(breaker.counts, counts({ requests: 1, totalExclusions: 1 }));
   });
 
   it('is excluded even with an isExcluded that says no, and a late rejection of fn is handled', async () => {
@@ -122,7 +103,7 @@ describe('a signal aborted during the call', () => {
     await assert.rejects(call, (e) => e === 'stop');
     fail(boom); // must not become an unhandled rejection (test/setup.ts fails the run on one)
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(breaker.counts, C({ requests: 1, totalExclusions: 1 }));
+    assert.deepEqual(breaker.counts, counts({ requests: 1, totalExclusions: 1 }));
   });
 
   it('removes its abort listener when the call settles normally, over many calls', async () => {
@@ -169,7 +150,7 @@ describe('a signal aborted during the call', () => {
     const results = await Promise.allSettled(calls);
     assert.ok(results.every((r) => r.status === 'rejected'));
     assert.equal(breaker.state, 'closed');
-    assert.deepEqual(breaker.counts, C({ requests: 100, totalExclusions: 100 }));
+    assert.deepEqual(breaker.counts, counts({ requests: 100, totalExclusions: 100 }));
     assert.equal(abortListeners(controller.signal), 0);
   });
 
@@ -180,7 +161,7 @@ describe('a signal aborted during the call', () => {
     controller.abort();
     assert.deepEqual(
       breaker.counts,
-      C({ requests: 1, totalSuccesses: 1, consecutiveSuccesses: 1 }),
+      counts({ requests: 1, totalSuccesses: 1, consecutiveSuccesses: 1 }),
     );
   });
 
@@ -201,7 +182,7 @@ describe('a signal aborted during the call', () => {
     await assert.rejects(call, (e) => e === 'bye');
     assert.equal(seen.aborted, true);
     assert.equal(seen.reason, 'bye');
-    assert.deepEqual(breaker.counts, C({ requests: 1, totalExclusions: 1 }));
+    assert.deepEqual(breaker.counts, counts({ requests: 1, totalExclusions: 1 }));
   });
 });
 

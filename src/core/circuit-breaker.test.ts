@@ -4,57 +4,20 @@
 // shows up as a wrong deadline instead of hiding behind a clock that happens to start at 0.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../testing/manual-clock.js';
+import {
+  T0,
+  boom,
+  counts,
+  deferred,
+  fail,
+  makeBreaker,
+  succeed,
+} from '../../test/fixtures/core/support.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { systemClock } from './clock.js';
 import { BreakerOpenError, TooManyRequestsError } from './errors.js';
-import { defaultReadyToTrip, type BreakerOptions } from './options.js';
+import { defaultReadyToTrip } from './options.js';
 import type { CircuitState, Counts } from './types.js';
-
-const T0 = 1_800_000_000_000;
-
-/** Counts with every field not given at zero. */
-function C(partial: Partial<Counts> = {}): Counts {
-  return {
-    requests: 0,
-    totalSuccesses: 0,
-    totalFailures: 0,
-    totalExclusions: 0,
-    consecutiveSuccesses: 0,
-    consecutiveFailures: 0,
-    ...partial,
-  };
-}
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve: (value: T) => void;
-  reject: (reason: unknown) => void;
-}
-
-function deferred<T = string>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-function make(options: BreakerOptions = {}): { clock: ManualClock; breaker: CircuitBreaker } {
-  const clock = new ManualClock(T0);
-  return { clock, breaker: new CircuitBreaker({ clock, ...options }) };
-}
-
-const boom = new Error('boom');
-const succeed = (b: CircuitBreaker): Promise<string> => b.execute(() => 'ok');
-async function fail(b: CircuitBreaker, error: unknown = boom): Promise<void> {
-  await assert.rejects(
-    b.execute(() => Promise.reject(error as Error)),
-    (e) => e === error,
-  );
-}
 
 /** Trips a breaker with the default readyToTrip (six consecutive failures). */
 async function tripDefault(b: CircuitBreaker): Promise<void> {
@@ -79,29 +42,29 @@ describe('defaults and coercions', () => {
     assert.equal(s.halfOpenTimeout, 60_000);
     assert.equal(s.clock, systemClock);
     assert.equal(b.state, 'closed');
-    assert.deepEqual(b.counts, C());
+    assert.deepEqual(b.counts, counts());
     assert.equal(b.forcedState, null);
     assert.equal(b.retryAfter, 0);
   });
 
   it('the default readyToTrip trips on more than five consecutive failures', async () => {
-    const { breaker } = make();
+    const { breaker } = makeBreaker();
     for (let i = 1; i <= 5; i++) {
       await fail(breaker);
       assert.deepEqual(
         breaker.counts,
-        C({ requests: i, totalFailures: i, consecutiveFailures: i }),
+        counts({ requests: i, totalFailures: i, consecutiveFailures: i }),
       );
     }
     assert.equal(breaker.state, 'closed');
     await fail(breaker);
     assert.equal(breaker.state, 'open');
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
   });
 
   it('maxRequests below 1 becomes 1 (0 and negatives)', async () => {
     for (const maxRequests of [0, -3]) {
-      const { clock, breaker } = make({ maxRequests, timeout: 1000 });
+      const { clock, breaker } = makeBreaker({ maxRequests, timeout: 1000 });
       assert.equal(breaker.settings.maxRequests, 1);
       await tripDefault(breaker);
       clock.advance(1000);
@@ -120,21 +83,21 @@ describe('defaults and coercions', () => {
 
   it('interval <= 0 never clears the counts', async () => {
     for (const interval of [0, -30_000]) {
-      const { clock, breaker } = make({ interval });
+      const { clock, breaker } = makeBreaker({ interval });
       assert.equal(breaker.settings.interval, 0);
       await succeed(breaker);
       await fail(breaker);
       clock.advance(365 * 24 * 3600 * 1000);
       assert.deepEqual(
         breaker.counts,
-        C({ requests: 2, totalSuccesses: 1, totalFailures: 1, consecutiveFailures: 1 }),
+        counts({ requests: 2, totalSuccesses: 1, totalFailures: 1, consecutiveFailures: 1 }),
       );
     }
   });
 
   it('timeout <= 0 becomes 60000', async () => {
     for (const timeout of [0, -90_000]) {
-      const { clock, breaker } = make({ timeout });
+      const { clock, breaker } = makeBreaker({ timeout });
       assert.equal(breaker.settings.timeout, 60_000);
       await tripDefault(breaker);
       assert.equal(breaker.retryAfter, 60_000);
@@ -146,7 +109,7 @@ describe('defaults and coercions', () => {
   });
 
   it('a breaker without options keeps its name in errors', async () => {
-    const { breaker } = make({ name: 'payments' });
+    const { breaker } = makeBreaker({ name: 'payments' });
     await tripDefault(breaker);
     const error = await breaker.execute(() => 1).catch((e: unknown) => e);
     assert.ok(error instanceof BreakerOpenError);
@@ -156,25 +119,25 @@ describe('defaults and coercions', () => {
 
 describe('counts', () => {
   it('requests count at admission; totals and consecutive counts at the outcome', async () => {
-    const { breaker } = make();
+    const { breaker } = makeBreaker();
     const pending = deferred();
     const call = breaker.execute(() => pending.promise);
-    assert.deepEqual(breaker.counts, C({ requests: 1 }));
+    assert.deepEqual(breaker.counts, counts({ requests: 1 }));
     await succeed(breaker);
     assert.deepEqual(
       breaker.counts,
-      C({ requests: 2, totalSuccesses: 1, consecutiveSuccesses: 1 }),
+      counts({ requests: 2, totalSuccesses: 1, consecutiveSuccesses: 1 }),
     );
     pending.reject(boom);
     await assert.rejects(call, (e) => e === boom);
     assert.deepEqual(
       breaker.counts,
-      C({ requests: 2, totalSuccesses: 1, totalFailures: 1, consecutiveFailures: 1 }),
+      counts({ requests: 2, totalSuccesses: 1, totalFailures: 1, consecutiveFailures: 1 }),
     );
   });
 
   it('counts is a copy', async () => {
-    const { breaker } = make();
+    const { breaker } = makeBreaker();
     await succeed(breaker);
     const copy = breaker.counts;
     copy.requests = 99;
@@ -182,29 +145,32 @@ describe('counts', () => {
   });
 
   it('a synchronous throw from fn is recorded like a rejection', async () => {
-    const { breaker } = make();
+    const { breaker } = makeBreaker();
     await assert.rejects(
       breaker.execute(() => {
         throw boom;
       }),
       (e) => e === boom,
     );
-    assert.deepEqual(breaker.counts, C({ requests: 1, totalFailures: 1, consecutiveFailures: 1 }));
+    assert.deepEqual(
+      breaker.counts,
+      counts({ requests: 1, totalFailures: 1, consecutiveFailures: 1 }),
+    );
   });
 
   it('a synchronous value is a success, and execute returns a promise of it', async () => {
-    const { breaker } = make();
+    const { breaker } = makeBreaker();
     const result = breaker.execute(() => 42);
     assert.ok(result instanceof Promise);
     assert.equal(await result, 42);
     assert.deepEqual(
       breaker.counts,
-      C({ requests: 1, totalSuccesses: 1, consecutiveSuccesses: 1 }),
+      counts({ requests: 1, totalSuccesses: 1, consecutiveSuccesses: 1 }),
     );
   });
 
   it('execute never throws, even when open: the rejection comes through the promise', async () => {
-    const { breaker } = make();
+    const { breaker } = makeBreaker();
     await tripDefault(breaker);
     let ran = false;
     let result: Promise<unknown> | undefined;
@@ -218,28 +184,28 @@ describe('counts', () => {
   });
 
   it('counts are cleared on every state change', async () => {
-    const { clock, breaker } = make({ timeout: 1000, maxRequests: 2 });
+    const { clock, breaker } = makeBreaker({ timeout: 1000, maxRequests: 2 });
     await succeed(breaker);
     for (let i = 0; i < 6; i++) await fail(breaker);
     assert.equal(breaker.state, 'open');
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
     clock.advance(1000);
     assert.equal(breaker.state, 'half-open');
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
     await succeed(breaker);
     assert.deepEqual(
       breaker.counts,
-      C({ requests: 1, totalSuccesses: 1, consecutiveSuccesses: 1 }),
+      counts({ requests: 1, totalSuccesses: 1, consecutiveSuccesses: 1 }),
     );
     await succeed(breaker);
     assert.equal(breaker.state, 'closed');
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
   });
 });
 
 describe('inclusive deadlines', () => {
   it('turns half-open at exactly openedAt + timeout, not a millisecond before', async () => {
-    const { clock, breaker } = make({ timeout: 5000 });
+    const { clock, breaker } = makeBreaker({ timeout: 5000 });
     clock.advance(123);
     await tripDefault(breaker);
     const openedAt = T0 + 123;
@@ -258,7 +224,7 @@ describe('inclusive deadlines', () => {
   });
 
   it('an execute at exactly the deadline is admitted as a probe', async () => {
-    const { clock, breaker } = make({ timeout: 5000 });
+    const { clock, breaker } = makeBreaker({ timeout: 5000 });
     await tripDefault(breaker);
     clock.advance(5000);
     // No getter read first: the call itself applies the elapsed time.
@@ -267,43 +233,49 @@ describe('inclusive deadlines', () => {
   });
 
   it('clears the counts at exactly start + interval', async () => {
-    const { clock, breaker } = make({ interval: 1000 });
+    const { clock, breaker } = makeBreaker({ interval: 1000 });
     clock.advance(999);
     await succeed(breaker);
     assert.deepEqual(
       breaker.counts,
-      C({ requests: 1, totalSuccesses: 1, consecutiveSuccesses: 1 }),
+      counts({ requests: 1, totalSuccesses: 1, consecutiveSuccesses: 1 }),
     );
     clock.advance(1);
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
     assert.equal(breaker.toJSON().generationStart, T0 + 1000);
   });
 
   it('after several intervals, clears once and stays aligned to the original start', async () => {
-    const { clock, breaker } = make({ interval: 1000 });
+    const { clock, breaker } = makeBreaker({ interval: 1000 });
     clock.advance(500);
     await fail(breaker);
     clock.advance(3000); // T0 + 3500: three and a half intervals later
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
     assert.equal(breaker.toJSON().generationStart, T0 + 3000);
     await fail(breaker);
     clock.set(T0 + 3999);
-    assert.deepEqual(breaker.counts, C({ requests: 1, totalFailures: 1, consecutiveFailures: 1 }));
+    assert.deepEqual(
+      breaker.counts,
+      counts({ requests: 1, totalFailures: 1, consecutiveFailures: 1 }),
+    );
     clock.set(T0 + 4000);
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
   });
 
   it('an execute at exactly the interval boundary counts in the new generation', async () => {
-    const { clock, breaker } = make({ interval: 1000 });
+    const { clock, breaker } = makeBreaker({ interval: 1000 });
     await fail(breaker);
     await fail(breaker);
     clock.advance(1000);
     await fail(breaker);
-    assert.deepEqual(breaker.counts, C({ requests: 1, totalFailures: 1, consecutiveFailures: 1 }));
+    assert.deepEqual(
+      breaker.counts,
+      counts({ requests: 1, totalFailures: 1, consecutiveFailures: 1 }),
+    );
   });
 
   it('reset() starts a new closed generation: the next clear is reset time + interval', async () => {
-    const { clock, breaker } = make({ interval: 1000 });
+    const { clock, breaker } = makeBreaker({ interval: 1000 });
     clock.advance(400);
     breaker.reset();
     await succeed(breaker);
@@ -314,7 +286,7 @@ describe('inclusive deadlines', () => {
   });
 
   it('entering closed from half-open starts a generation at that moment', async () => {
-    const { clock, breaker } = make({ interval: 10_000, timeout: 1000 });
+    const { clock, breaker } = makeBreaker({ interval: 10_000, timeout: 1000 });
     await tripDefault(breaker);
     clock.advance(1000);
     clock.advance(250);
@@ -329,7 +301,7 @@ describe('inclusive deadlines', () => {
   });
 
   it('the open wait is measured from the trip, however late the state is read', async () => {
-    const { clock, breaker } = make({ timeout: 1000, maxRequests: 2 });
+    const { clock, breaker } = makeBreaker({ timeout: 1000, maxRequests: 2 });
     await tripDefault(breaker);
     const events: { from: CircuitState; to: CircuitState; at: number }[] = [];
     breaker.onTransition((e) => events.push({ from: e.from, to: e.to, at: e.at }));
@@ -341,7 +313,7 @@ describe('inclusive deadlines', () => {
 
 describe('half-open admissions', () => {
   it('ten calls in one tick with maxRequests 3 run fn exactly three times', async () => {
-    const { clock, breaker } = make({ maxRequests: 3, timeout: 1000 });
+    const { clock, breaker } = makeBreaker({ maxRequests: 3, timeout: 1000 });
     await tripDefault(breaker);
     clock.advance(1000);
     assert.equal(breaker.state, 'half-open');
@@ -368,7 +340,7 @@ describe('half-open admissions', () => {
   });
 
   it('the cap is per episode: two probes done and one in flight still reject a fourth', async () => {
-    const { clock, breaker } = make({ maxRequests: 3, timeout: 1000 });
+    const { clock, breaker } = makeBreaker({ maxRequests: 3, timeout: 1000 });
     await tripDefault(breaker);
     clock.advance(1000);
     await succeed(breaker);
@@ -377,7 +349,7 @@ describe('half-open admissions', () => {
     const inFlight = breaker.execute(() => third.promise);
     assert.deepEqual(
       breaker.counts,
-      C({ requests: 3, totalSuccesses: 2, consecutiveSuccesses: 2 }),
+      counts({ requests: 3, totalSuccesses: 2, consecutiveSuccesses: 2 }),
     );
     await assert.rejects(succeed(breaker), TooManyRequestsError);
     third.resolve('x');
@@ -386,7 +358,7 @@ describe('half-open admissions', () => {
   });
 
   it('any failure in half-open opens again, and the open wait starts then', async () => {
-    const { clock, breaker } = make({ maxRequests: 20, timeout: 1000 });
+    const { clock, breaker } = makeBreaker({ maxRequests: 20, timeout: 1000 });
     await tripDefault(breaker);
     clock.advance(1000);
     await succeed(breaker);
@@ -403,7 +375,7 @@ describe('half-open admissions', () => {
   });
 
   it('rejections while open are BreakerOpenError with retryAfter, never running fn', async () => {
-    const { clock, breaker } = make({ timeout: 10_000 });
+    const { clock, breaker } = makeBreaker({ timeout: 10_000 });
     await tripDefault(breaker);
     clock.advance(2500);
     let ran = 0;
@@ -415,11 +387,11 @@ describe('half-open admissions', () => {
     assert.ok(error instanceof BreakerOpenError);
     assert.equal(error.retryAfter, 7500);
     assert.equal(ran, 0);
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
   });
 
   it('opens, half-opens and closes again over many cycles (no stuck episode flag)', async () => {
-    const { clock, breaker } = make({ timeout: 1000 });
+    const { clock, breaker } = makeBreaker({ timeout: 1000 });
     for (let cycle = 0; cycle < 3; cycle++) {
       await tripDefault(breaker);
       clock.advance(1000);
@@ -437,18 +409,18 @@ describe('isExcluded and isSuccessful', () => {
   const isExcluded = (e: unknown): boolean => e === excludedError;
 
   it('an excluded outcome counts in requests and totalExclusions only', async () => {
-    const { breaker } = make({ isExcluded });
+    const { breaker } = makeBreaker({ isExcluded });
     await fail(breaker);
     await fail(breaker, excludedError);
     assert.deepEqual(
       breaker.counts,
-      C({ requests: 2, totalFailures: 1, totalExclusions: 1, consecutiveFailures: 1 }),
+      counts({ requests: 2, totalFailures: 1, totalExclusions: 1, consecutiveFailures: 1 }),
     );
     await succeed(breaker);
     await fail(breaker, excludedError);
     assert.deepEqual(
       breaker.counts,
-      C({
+      counts({
         requests: 4,
         totalSuccesses: 1,
         totalFailures: 1,
@@ -459,7 +431,7 @@ describe('isExcluded and isSuccessful', () => {
   });
 
   it('exclusions neither trip nor break a run of consecutive failures', async () => {
-    const { breaker } = make({ isExcluded });
+    const { breaker } = makeBreaker({ isExcluded });
     for (let i = 0; i < 5; i++) await fail(breaker);
     for (let i = 0; i < 10; i++) await fail(breaker, excludedError);
     assert.equal(breaker.state, 'closed');
@@ -470,7 +442,7 @@ describe('isExcluded and isSuccessful', () => {
 
   it('isExcluded is asked before isSuccessful', async () => {
     const seen: string[] = [];
-    const { breaker } = make({
+    const { breaker } = makeBreaker({
       isExcluded: (e) => {
         seen.push('isExcluded');
         return e === excludedError;
@@ -486,23 +458,23 @@ describe('isExcluded and isSuccessful', () => {
     assert.deepEqual(seen, ['isExcluded', 'isExcluded', 'isSuccessful']);
     assert.deepEqual(
       breaker.counts,
-      C({ requests: 2, totalSuccesses: 1, totalExclusions: 1, consecutiveSuccesses: 1 }),
+      counts({ requests: 2, totalSuccesses: 1, totalExclusions: 1, consecutiveSuccesses: 1 }),
     );
   });
 
   it('isSuccessful true records a success, and the caller still gets the error', async () => {
-    const { breaker } = make({ isSuccessful: () => true });
+    const { breaker } = makeBreaker({ isSuccessful: () => true });
     for (let i = 0; i < 10; i++) await fail(breaker);
     assert.equal(breaker.state, 'closed');
     assert.deepEqual(
       breaker.counts,
-      C({ requests: 10, totalSuccesses: 10, consecutiveSuccesses: 10 }),
+      counts({ requests: 10, totalSuccesses: 10, consecutiveSuccesses: 10 }),
     );
   });
 
   it('isSuccessful is called with what fn threw', async () => {
     const seen: unknown[] = [];
-    const { breaker } = make({
+    const { breaker } = makeBreaker({
       isSuccessful: (e) => {
         seen.push(e);
         return false;
@@ -514,19 +486,19 @@ describe('isExcluded and isSuccessful', () => {
   });
 
   it('in half-open an exclusion gives its admission back', async () => {
-    const { clock, breaker } = make({ isExcluded, maxRequests: 1, timeout: 1000 });
+    const { clock, breaker } = makeBreaker({ isExcluded, maxRequests: 1, timeout: 1000 });
     await tripDefault(breaker);
     clock.advance(1000);
     // 1000 excluded probes in a row never leave the breaker stuck without a slot.
     for (let i = 0; i < 1000; i++) await fail(breaker, excludedError);
     assert.equal(breaker.state, 'half-open');
-    assert.deepEqual(breaker.counts, C({ requests: 1000, totalExclusions: 1000 }));
+    assert.deepEqual(breaker.counts, counts({ requests: 1000, totalExclusions: 1000 }));
     await succeed(breaker);
     assert.equal(breaker.state, 'closed');
   });
 
   it('in half-open an in-flight excluded probe frees its slot only when it ends', async () => {
-    const { clock, breaker } = make({ isExcluded, maxRequests: 2, timeout: 1000 });
+    const { clock, breaker } = makeBreaker({ isExcluded, maxRequests: 2, timeout: 1000 });
     await tripDefault(breaker);
     clock.advance(1000);
     const a = deferred();
@@ -551,7 +523,7 @@ describe('isExcluded and isSuccessful', () => {
     };
     process.on('warning', onWarning);
     try {
-      const { breaker } = make({
+      const { breaker } = makeBreaker({
         name: 'p',
         isExcluded: () => {
           throw new Error('predicate broke');
@@ -560,7 +532,7 @@ describe('isExcluded and isSuccessful', () => {
       await fail(breaker);
       assert.deepEqual(
         breaker.counts,
-        C({ requests: 1, totalFailures: 1, consecutiveFailures: 1 }),
+        counts({ requests: 1, totalFailures: 1, consecutiveFailures: 1 }),
       );
       await new Promise((r) => setImmediate(r));
       assert.equal(warnings.length, 1);
@@ -577,7 +549,7 @@ describe('isExcluded and isSuccessful', () => {
 describe('readyToTrip', () => {
   it('is called with a copy of the counts after every failure in closed state only', async () => {
     const seen: Counts[] = [];
-    const { breaker } = make({
+    const { breaker } = makeBreaker({
       readyToTrip: (c) => {
         seen.push(c);
         c.consecutiveFailures = 1000; // a copy: no effect on the breaker
@@ -589,15 +561,15 @@ describe('readyToTrip', () => {
     await succeed(breaker);
     await fail(breaker);
     assert.deepEqual(seen, [
-      C({ requests: 2, totalSuccesses: 1, totalFailures: 1, consecutiveFailures: 1000 }),
-      C({ requests: 4, totalSuccesses: 2, totalFailures: 2, consecutiveFailures: 1000 }),
+      counts({ requests: 2, totalSuccesses: 1, totalFailures: 1, consecutiveFailures: 1000 }),
+      counts({ requests: 4, totalSuccesses: 2, totalFailures: 2, consecutiveFailures: 1000 }),
     ]);
     assert.equal(breaker.counts.consecutiveFailures, 1);
   });
 
   it('sees requests that include calls still in flight', async () => {
     const seen: number[] = [];
-    const { breaker } = make({
+    const { breaker } = makeBreaker({
       readyToTrip: (c) => {
         seen.push(c.requests);
         return false;

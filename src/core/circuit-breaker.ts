@@ -71,7 +71,6 @@ const FORCED_NONE = 0;
 const FORCED_OPEN = 1;
 const DISABLED = 2;
 
-
 // A programming error, not the dependency's: rejected before admission, so it cannot trip.
 const notAFunction = (fn: unknown): TypeError =>
   new TypeError(`execute(fn): fn must be a function, got ${quote(fn)}`);

@@ -2,6 +2,7 @@
 // retryAfter, and no stack capture on the breaker's own fail-fast rejections.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { T0 } from '../../test/fixtures/core/support.js';
 import { ManualClock } from '../testing/manual-clock.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import {
@@ -11,8 +12,6 @@ import {
   ErrorCodes,
   TooManyRequestsError,
 } from './errors.js';
-
-const T0 = 1_800_000_000_000;
 
 async function openBreaker(name: string, clock: ManualClock): Promise<CircuitBreaker> {
   const breaker = new CircuitBreaker({ clock, name, timeout: 10_000 });

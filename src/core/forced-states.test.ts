@@ -1,34 +1,24 @@
 // forceOpen(), disable() and reset() as shared/API.md states them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import {
+  T0,
+  boom,
+  counts,
+  failUnchecked,
+  makeBreaker,
+  recordTransitions,
+  type ClockedBreaker,
+} from '../../test/fixtures/core/support.js';
 import { ManualClock } from '../testing/manual-clock.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { BreakerOpenError } from './errors.js';
 import type { StateChangeEvent } from './events.js';
-import type { Counts } from './types.js';
 
-const T0 = 1_800_000_000_000;
-const boom = new Error('boom');
-const ZERO: Counts = {
-  requests: 0,
-  totalSuccesses: 0,
-  totalFailures: 0,
-  totalExclusions: 0,
-  consecutiveSuccesses: 0,
-  consecutiveFailures: 0,
-};
-
-function setup(): { clock: ManualClock; breaker: CircuitBreaker; events: StateChangeEvent[] } {
-  const clock = new ManualClock(T0);
-  const breaker = new CircuitBreaker({ clock, timeout: 1000, name: 'f' });
-  const events: StateChangeEvent[] = [];
-  breaker.onTransition((e) => events.push(e));
-  return { clock, breaker, events };
+function setup(): ClockedBreaker & { events: StateChangeEvent[] } {
+  const { clock, breaker } = makeBreaker({ timeout: 1000, name: 'f' });
+  return { clock, breaker, events: recordTransitions(breaker) };
 }
-
-const fail = async (b: CircuitBreaker): Promise<void> => {
-  await assert.rejects(b.execute(() => Promise.reject(boom)));
-};
 
 describe('forceOpen()', () => {
   it('rejects every call until reset(), whatever time passes', async () => {
@@ -70,7 +60,7 @@ describe('forceOpen()', () => {
 
   it('on an already open breaker: no event, and it no longer turns half-open', async () => {
     const { clock, breaker, events } = setup();
-    for (let i = 0; i < 6; i++) await fail(breaker);
+    for (let i = 0; i < 6; i++) await failUnchecked(breaker);
     breaker.forceOpen();
     clock.advance(5000);
     assert.equal(breaker.state, 'open');
@@ -83,7 +73,7 @@ describe('forceOpen()', () => {
 
   it('from half-open: opens and stays open', async () => {
     const { clock, breaker, events } = setup();
-    for (let i = 0; i < 6; i++) await fail(breaker);
+    for (let i = 0; i < 6; i++) await failUnchecked(breaker);
     clock.advance(1000);
     assert.equal(breaker.state, 'half-open');
     breaker.forceOpen();
@@ -108,37 +98,37 @@ describe('forceOpen()', () => {
 describe('disable()', () => {
   it('every call passes, nothing is recorded, it reads closed and never trips', async () => {
     const { breaker, events } = setup();
-    await fail(breaker);
+    await failUnchecked(breaker);
     breaker.disable();
-    assert.deepEqual(breaker.counts, ZERO);
-    for (let i = 0; i < 100; i++) await fail(breaker);
+    assert.deepEqual(breaker.counts, counts());
+    for (let i = 0; i < 100; i++) await failUnchecked(breaker);
     assert.equal(await breaker.execute(() => 'still runs'), 'still runs');
     const done = breaker.allow();
     done(false);
     assert.equal(breaker.state, 'closed');
     assert.equal(breaker.forcedState, 'disabled');
-    assert.deepEqual(breaker.counts, ZERO);
+    assert.deepEqual(breaker.counts, counts());
     assert.equal(breaker.failureRate, -1);
     assert.deepEqual(events, []);
   });
 
   it('from open: closes at once (event reason "disabled"), and reset() returns to normal', async () => {
     const { breaker, events } = setup();
-    for (let i = 0; i < 6; i++) await fail(breaker);
+    for (let i = 0; i < 6; i++) await failUnchecked(breaker);
     breaker.disable();
     assert.equal(breaker.state, 'closed');
     assert.equal(breaker.retryAfter, 0);
     assert.equal(await breaker.execute(() => 1), 1);
     breaker.reset();
     assert.equal(breaker.forcedState, null);
-    await fail(breaker);
+    await failUnchecked(breaker);
     assert.deepEqual(breaker.counts, {
-      ...ZERO,
+      ...counts(),
       requests: 1,
       totalFailures: 1,
       consecutiveFailures: 1,
     });
-    for (let i = 0; i < 5; i++) await fail(breaker);
+    for (let i = 0; i < 5; i++) await failUnchecked(breaker);
     assert.equal(breaker.state, 'open');
     assert.deepEqual(
       events.map((e) => `${e.from}>${e.to}:${e.reason}`),
@@ -153,43 +143,43 @@ describe('disable()', () => {
     await assert.rejects(breaker.execute(() => Promise.reject(boom)));
     clock.advance(10_000);
     assert.equal(breaker.state, 'closed');
-    assert.deepEqual(breaker.counts, ZERO);
+    assert.deepEqual(breaker.counts, counts());
   });
 });
 
 describe('reset()', () => {
   it('from open: closed, counts cleared, back to normal', async () => {
     const { breaker } = setup();
-    for (let i = 0; i < 6; i++) await fail(breaker);
+    for (let i = 0; i < 6; i++) await failUnchecked(breaker);
     breaker.reset();
     assert.equal(breaker.state, 'closed');
-    assert.deepEqual(breaker.counts, ZERO);
+    assert.deepEqual(breaker.counts, counts());
     assert.equal(breaker.retryAfter, 0);
     // A full run of failures is needed again to trip.
-    for (let i = 0; i < 5; i++) await fail(breaker);
+    for (let i = 0; i < 5; i++) await failUnchecked(breaker);
     assert.equal(breaker.state, 'closed');
-    await fail(breaker);
+    await failUnchecked(breaker);
     assert.equal(breaker.state, 'open');
   });
 
   it('from closed: clears counts without an event', async () => {
     const { breaker, events } = setup();
-    await fail(breaker);
+    await failUnchecked(breaker);
     await breaker.execute(() => 1);
     breaker.reset();
-    assert.deepEqual(breaker.counts, ZERO);
+    assert.deepEqual(breaker.counts, counts());
     assert.deepEqual(events, []);
   });
 
   it('resets the open backoff: the next open waits the first timeout again', async () => {
     const clock = new ManualClock(T0);
     const breaker = new CircuitBreaker({ clock, timeout: (opens) => opens * 1000 });
-    for (let i = 0; i < 6; i++) await fail(breaker);
+    for (let i = 0; i < 6; i++) await failUnchecked(breaker);
     clock.advance(1000);
-    await fail(breaker); // second open: 2000
+    await failUnchecked(breaker); // second open: 2000
     assert.equal(breaker.retryAfter, 2000);
     breaker.reset();
-    for (let i = 0; i < 6; i++) await fail(breaker);
+    for (let i = 0; i < 6; i++) await failUnchecked(breaker);
     assert.equal(breaker.retryAfter, 1000);
   });
 });

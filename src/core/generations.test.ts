@@ -3,26 +3,20 @@
 // pending promises settled by hand after the change.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../testing/manual-clock.js';
+import {
+  boom,
+  counts,
+  deferred,
+  failUnchecked,
+  makeBreaker,
+  recordCalls,
+  recordTransitions,
+  succeed,
+  type ClockedBreaker,
+} from '../../test/fixtures/core/support.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import type { CallEvent, StateChangeEvent } from './events.js';
 import type { BreakerOptions } from './options.js';
-import type { Counts } from './types.js';
-
-const T0 = 1_800_000_000_000;
-const boom = new Error('boom');
-
-function C(partial: Partial<Counts> = {}): Counts {
-  return {
-    requests: 0,
-    totalSuccesses: 0,
-    totalFailures: 0,
-    totalExclusions: 0,
-    consecutiveSuccesses: 0,
-    consecutiveFailures: 0,
-    ...partial,
-  };
-}
 
 interface Late {
   /** Settles the in-flight call with success ('ok') or failure (boom), then waits for it. */
@@ -32,48 +26,30 @@ interface Late {
 
 /** Starts a call that stays in flight until settled by hand. */
 function inFlight(b: CircuitBreaker): Late {
-  let resolve!: (v: string) => void;
-  let reject!: (e: unknown) => void;
-  const pending = new Promise<string>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  const call = b.execute(() => pending);
+  const pending = deferred();
+  const call = b.execute(() => pending.promise);
   return {
     async succeed() {
-      resolve('late');
+      pending.resolve('late');
       assert.equal(await call, 'late');
     },
     async fail() {
-      reject(boom);
+      pending.reject(boom);
       await assert.rejects(call, (e) => e === boom);
     },
   };
 }
 
-function setup(options: BreakerOptions = {}): {
-  clock: ManualClock;
-  breaker: CircuitBreaker;
-  transitions: StateChangeEvent[];
-  calls: CallEvent[];
-} {
-  const clock = new ManualClock(T0);
-  const breaker = new CircuitBreaker({ clock, timeout: 1000, ...options });
-  const transitions: StateChangeEvent[] = [];
-  const calls: CallEvent[] = [];
-  breaker.onTransition((e) => transitions.push(e));
-  breaker.onCall((e) => calls.push(e));
-  return { clock, breaker, transitions, calls };
+// This file's breakers wait 1000 ms when open unless a test sets its own timeout.
+function setup(
+  options: BreakerOptions = {},
+): ClockedBreaker & { transitions: StateChangeEvent[]; calls: CallEvent[] } {
+  const { clock, breaker } = makeBreaker({ timeout: 1000, ...options });
+  return { clock, breaker, transitions: recordTransitions(breaker), calls: recordCalls(breaker) };
 }
 
-const succeed = async (b: CircuitBreaker): Promise<void> => {
-  await b.execute(() => 'ok');
-};
-const fail = async (b: CircuitBreaker): Promise<void> => {
-  await assert.rejects(b.execute(() => Promise.reject(boom)));
-};
 async function trip(b: CircuitBreaker): Promise<void> {
-  for (let i = 0; i < 6; i++) await fail(b);
+  for (let i = 0; i < 6; i++) await failUnchecked(b);
   assert.equal(b.state, 'open');
 }
 
@@ -85,7 +61,7 @@ describe('late results are ignored across every kind of state change', () => {
     const retryAfter = breaker.retryAfter;
     for (const call of late) await call.fail();
     assert.equal(breaker.state, 'open');
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
     assert.equal(breaker.retryAfter, retryAfter);
     // No duplicate open events from the overhanging failures.
     assert.deepEqual(
@@ -103,7 +79,7 @@ describe('late results are ignored across every kind of state change', () => {
     await trip(breaker);
     await late.succeed();
     assert.equal(breaker.state, 'open');
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
   });
 
   it('half-open entry: a closed-era result landing in half-open neither closes nor reopens it', async () => {
@@ -117,7 +93,7 @@ describe('late results are ignored across every kind of state change', () => {
     assert.equal(breaker.state, 'half-open');
     await lateSuccess.succeed();
     assert.equal(breaker.state, 'half-open');
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
     // Both probe slots are still free.
     await succeed(breaker);
     await succeed(breaker);
@@ -129,11 +105,11 @@ describe('late results are ignored across every kind of state change', () => {
     await trip(breaker);
     clock.advance(1000);
     const slowProbe = inFlight(breaker);
-    await fail(breaker);
+    await failUnchecked(breaker);
     assert.equal(breaker.state, 'open');
     await slowProbe.succeed();
     assert.equal(breaker.state, 'open');
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
     assert.deepEqual(
       transitions.map((t) => `${t.from}>${t.to}`),
       ['closed>open', 'open>half-open', 'half-open>open'],
@@ -149,7 +125,7 @@ describe('late results are ignored across every kind of state change', () => {
     assert.equal(breaker.state, 'closed');
     await old.fail();
     assert.equal(breaker.state, 'closed');
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
   });
 
   it('interval reset: a call admitted in the old interval does not count in the new one', async () => {
@@ -160,12 +136,12 @@ describe('late results are ignored across every kind of state change', () => {
     clock.advance(500);
     assert.deepEqual(
       breaker.counts,
-      C({ requests: 2, totalSuccesses: 1, consecutiveSuccesses: 1 }),
+      counts({ requests: 2, totalSuccesses: 1, consecutiveSuccesses: 1 }),
     );
     clock.advance(500);
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
     await late.fail();
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
   });
 
   it('interval reset: a late failure cannot trip the new generation', async () => {
@@ -178,15 +154,15 @@ describe('late results are ignored across every kind of state change', () => {
 
   it('forceOpen: results admitted before it are ignored, then and after reset', async () => {
     const { breaker } = setup();
-    await fail(breaker);
+    await failUnchecked(breaker);
     const a = inFlight(breaker);
     const b = inFlight(breaker);
     breaker.forceOpen();
     await a.succeed();
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
     breaker.reset();
     await b.fail();
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
   });
 
   it('forceOpen while already open: results of the old open generation stay ignored', async () => {
@@ -195,7 +171,7 @@ describe('late results are ignored across every kind of state change', () => {
     await trip(breaker);
     breaker.forceOpen();
     await late.succeed();
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
     assert.equal(breaker.retryAfter, Infinity);
   });
 
@@ -205,22 +181,25 @@ describe('late results are ignored across every kind of state change', () => {
     breaker.disable();
     const during = inFlight(breaker);
     await before.fail();
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
     breaker.reset();
     await during.fail();
-    assert.deepEqual(breaker.counts, C());
-    await fail(breaker);
-    assert.deepEqual(breaker.counts, C({ requests: 1, totalFailures: 1, consecutiveFailures: 1 }));
+    assert.deepEqual(breaker.counts, counts());
+    await failUnchecked(breaker);
+    assert.deepEqual(
+      breaker.counts,
+      counts({ requests: 1, totalFailures: 1, consecutiveFailures: 1 }),
+    );
   });
 
   it('reset from closed: a new generation, even without a state change', async () => {
     const { breaker, transitions } = setup();
-    await fail(breaker);
+    await failUnchecked(breaker);
     const late = inFlight(breaker);
     breaker.reset();
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
     await late.fail();
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
     assert.deepEqual(transitions, []);
   });
 
@@ -232,7 +211,7 @@ describe('late results are ignored across every kind of state change', () => {
     breaker.reset();
     await probe.fail();
     assert.equal(breaker.state, 'closed');
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
   });
 
   it('a hundred calls admitted in closed all failing open it once', async () => {
@@ -241,7 +220,7 @@ describe('late results are ignored across every kind of state change', () => {
     assert.equal(breaker.counts.requests, 100);
     for (const c of calls) await c.fail();
     assert.equal(breaker.state, 'open');
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
     assert.equal(transitions.length, 1);
   });
 });

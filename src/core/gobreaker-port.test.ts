@@ -6,33 +6,22 @@
 // says so.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { T0, counts } from '../../test/fixtures/core/support.js';
 import { ManualClock } from '../testing/manual-clock.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { BreakerOpenError, TooManyRequestsError } from './errors.js';
 import { defaultReadyToTrip, type BreakerOptions } from './options.js';
-import type { CircuitState, Counts } from './types.js';
+import type { CircuitState } from './types.js';
 import { TimeWindow } from './windows/time-window.js';
 import { EXCLUDED, FAILURE, SUCCESS } from './windows/window.js';
 
-// A multiple of 3000 ms, so 3 s buckets start where gobreaker's rolling window starts them.
-const T0 = 1_800_000_000_000;
+// The shared T0 is a multiple of 3000 ms, so 3 s buckets start where gobreaker's rolling window
+// starts them.
+
 const SECOND = 1000;
 
 const errFailure = new Error('fail');
 const errExcluded = new Error('excluded');
-
-/** gobreaker's Counts{...} with the fields not given at zero. */
-function C(partial: Partial<Counts> = {}): Counts {
-  return {
-    requests: 0,
-    totalSuccesses: 0,
-    totalFailures: 0,
-    totalExclusions: 0,
-    consecutiveSuccesses: 0,
-    consecutiveFailures: 0,
-    ...partial,
-  };
-}
 
 // gobreaker's helpers: nil when the request ran and did what it was asked, else the breaker's
 // error.
@@ -110,7 +99,7 @@ describe('sony/gobreaker', () => {
     assert.equal(defaultCB.settings.timeout, 60 * SECOND);
     assert.equal(defaultCB.settings.readyToTrip, defaultReadyToTrip);
     assert.equal(defaultCB.state, 'closed');
-    assert.deepEqual(defaultCB.counts, C());
+    assert.deepEqual(defaultCB.counts, counts());
 
     const customCB = newCustom(clock, []);
     assert.equal(customCB.name, 'cb');
@@ -118,7 +107,7 @@ describe('sony/gobreaker', () => {
     assert.equal(customCB.settings.interval, 30 * SECOND);
     assert.equal(customCB.settings.timeout, 90 * SECOND);
     assert.equal(customCB.state, 'closed');
-    assert.deepEqual(customCB.counts, C());
+    assert.deepEqual(customCB.counts, counts());
 
     // newNegativeDurationCB
     const ncb = new CircuitBreaker({
@@ -132,7 +121,7 @@ describe('sony/gobreaker', () => {
     assert.equal(ncb.settings.interval, 0);
     assert.equal(ncb.settings.timeout, 60 * SECOND);
     assert.equal(ncb.state, 'closed');
-    assert.deepEqual(ncb.counts, C());
+    assert.deepEqual(ncb.counts, counts());
   });
 
   it('v2 TestRollingCountsGrow: a jump of one bucket keeps, of the window clears', () => {
@@ -168,30 +157,30 @@ describe('sony/gobreaker', () => {
     assert.equal(defaultCB.state, 'closed');
     assert.deepEqual(
       defaultCB.counts,
-      C({ requests: 5, totalFailures: 5, consecutiveFailures: 5 }),
+      counts({ requests: 5, totalFailures: 5, consecutiveFailures: 5 }),
     );
 
     assert.equal(await succeed(defaultCB), null);
     assert.equal(defaultCB.state, 'closed');
     assert.deepEqual(
       defaultCB.counts,
-      C({ requests: 6, totalSuccesses: 1, totalFailures: 5, consecutiveSuccesses: 1 }),
+      counts({ requests: 6, totalSuccesses: 1, totalFailures: 5, consecutiveSuccesses: 1 }),
     );
 
     assert.equal(await fail(defaultCB), null);
     assert.equal(defaultCB.state, 'closed');
     assert.deepEqual(
       defaultCB.counts,
-      C({ requests: 7, totalSuccesses: 1, totalFailures: 6, consecutiveFailures: 1 }),
+      counts({ requests: 7, totalSuccesses: 1, totalFailures: 6, consecutiveFailures: 1 }),
     );
 
     // StateClosed to StateOpen: 6 consecutive failures
     for (let i = 0; i < 5; i++) assert.equal(await fail(defaultCB), null);
     assert.equal(defaultCB.state, 'open');
-    assert.deepEqual(defaultCB.counts, C());
+    assert.deepEqual(defaultCB.counts, counts());
     assert.ok((await succeed(defaultCB)) instanceof BreakerOpenError);
     assert.ok((await fail(defaultCB)) instanceof BreakerOpenError);
-    assert.deepEqual(defaultCB.counts, C());
+    assert.deepEqual(defaultCB.counts, counts());
 
     clock.advance(59 * SECOND);
     assert.equal(defaultCB.state, 'open');
@@ -204,7 +193,7 @@ describe('sony/gobreaker', () => {
     // StateHalfOpen to StateOpen
     assert.equal(await fail(defaultCB), null);
     assert.equal(defaultCB.state, 'open');
-    assert.deepEqual(defaultCB.counts, C());
+    assert.deepEqual(defaultCB.counts, counts());
 
     // StateOpen to StateHalfOpen
     clock.advance(60 * SECOND);
@@ -213,7 +202,7 @@ describe('sony/gobreaker', () => {
     // StateHalfOpen to StateClosed
     assert.equal(await succeed(defaultCB), null);
     assert.equal(defaultCB.state, 'closed');
-    assert.deepEqual(defaultCB.counts, C());
+    assert.deepEqual(defaultCB.counts, counts());
   });
 
   it('TestCustomCircuitBreaker: custom trip with interval, exclusions, half-open limit', async () => {
@@ -231,7 +220,7 @@ describe('sony/gobreaker', () => {
     assert.equal(customCB.state, 'closed');
     assert.deepEqual(
       customCB.counts,
-      C({
+      counts({
         requests: 15,
         totalSuccesses: 5,
         totalFailures: 5,
@@ -245,7 +234,7 @@ describe('sony/gobreaker', () => {
     assert.equal(customCB.state, 'closed');
     assert.deepEqual(
       customCB.counts,
-      C({
+      counts({
         requests: 16,
         totalSuccesses: 6,
         totalFailures: 5,
@@ -257,13 +246,16 @@ describe('sony/gobreaker', () => {
     clock.advance(1 * SECOND); // over Interval (exactly: the deadline is inclusive)
     assert.equal(await fail(customCB), null);
     assert.equal(customCB.state, 'closed');
-    assert.deepEqual(customCB.counts, C({ requests: 1, totalFailures: 1, consecutiveFailures: 1 }));
+    assert.deepEqual(
+      customCB.counts,
+      counts({ requests: 1, totalFailures: 1, consecutiveFailures: 1 }),
+    );
 
     // StateClosed to StateOpen
     assert.equal(await succeed(customCB), null);
     assert.equal(await fail(customCB), null); // failure ratio: 2/3 >= 0.6
     assert.equal(customCB.state, 'open');
-    assert.deepEqual(customCB.counts, C());
+    assert.deepEqual(customCB.counts, counts());
     assert.deepEqual(lastChange(), { name: 'cb', from: 'closed', to: 'open' });
 
     // StateOpen to StateHalfOpen
@@ -278,7 +270,7 @@ describe('sony/gobreaker', () => {
     // Half-Open -> Open: the first real failure re-opens the breaker.
     assert.equal(await fail(customCB), null);
     assert.equal(customCB.state, 'open');
-    assert.deepEqual(customCB.counts, C());
+    assert.deepEqual(customCB.counts, counts());
     assert.deepEqual(lastChange(), { name: 'cb', from: 'half-open', to: 'open' });
 
     clock.advance(90 * SECOND);
@@ -289,19 +281,19 @@ describe('sony/gobreaker', () => {
     assert.equal(customCB.state, 'half-open');
     assert.deepEqual(
       customCB.counts,
-      C({ requests: 2, totalSuccesses: 2, consecutiveSuccesses: 2 }),
+      counts({ requests: 2, totalSuccesses: 2, consecutiveSuccesses: 2 }),
     );
 
     // StateHalfOpen to StateClosed: the third success is in flight.
     const ch = succeedLater(customCB);
     assert.deepEqual(
       customCB.counts,
-      C({ requests: 3, totalSuccesses: 2, consecutiveSuccesses: 2 }),
+      counts({ requests: 3, totalSuccesses: 2, consecutiveSuccesses: 2 }),
     );
     assert.ok((await succeed(customCB)) instanceof TooManyRequestsError); // over MaxRequests
     assert.equal(await ch.finish(), null);
     assert.equal(customCB.state, 'closed');
-    assert.deepEqual(customCB.counts, C());
+    assert.deepEqual(customCB.counts, counts());
     assert.deepEqual(lastChange(), { name: 'cb', from: 'half-open', to: 'closed' });
   });
 
@@ -351,7 +343,7 @@ describe('sony/gobreaker', () => {
     assert.equal(rollingCB.state, 'closed');
     assert.deepEqual(
       rollingCB.counts,
-      C({
+      counts({
         requests: 15,
         totalSuccesses: 5,
         totalFailures: 5,
@@ -364,7 +356,7 @@ describe('sony/gobreaker', () => {
     assert.equal(await succeed(rollingCB), null);
     assert.deepEqual(
       rollingCB.counts,
-      C({
+      counts({
         requests: 16,
         totalSuccesses: 6,
         totalFailures: 5,
@@ -378,7 +370,7 @@ describe('sony/gobreaker', () => {
     assert.equal(await exclude(rollingCB), null);
     assert.deepEqual(
       rollingCB.counts,
-      C({
+      counts({
         requests: 18,
         totalSuccesses: 7,
         totalFailures: 5,
@@ -392,7 +384,7 @@ describe('sony/gobreaker', () => {
     assert.equal(await succeed(rollingCB), null);
     assert.deepEqual(
       rollingCB.counts,
-      C({
+      counts({
         requests: 20,
         totalSuccesses: 8,
         totalFailures: 5,
@@ -405,7 +397,7 @@ describe('sony/gobreaker', () => {
     assert.equal(await fail(rollingCB), null);
     assert.deepEqual(
       rollingCB.counts,
-      C({
+      counts({
         requests: 21,
         totalSuccesses: 8,
         totalFailures: 6,
@@ -421,7 +413,7 @@ describe('sony/gobreaker', () => {
       assert.equal(await fail(rollingCB), null);
       assert.deepEqual(
         rollingCB.counts,
-        C({
+        counts({
           requests: 23 + 2 * i,
           totalSuccesses: 9 + i,
           totalFailures: 7 + i,
@@ -436,7 +428,7 @@ describe('sony/gobreaker', () => {
     assert.equal(await fail(rollingCB), null);
     assert.deepEqual(
       rollingCB.counts,
-      C({
+      counts({
         requests: 19,
         totalSuccesses: 9,
         totalFailures: 8,
@@ -449,7 +441,7 @@ describe('sony/gobreaker', () => {
       assert.equal(await fail(rollingCB), null);
       assert.deepEqual(
         rollingCB.counts,
-        C({
+        counts({
           requests: 20 + i,
           totalSuccesses: 9,
           totalFailures: 9 + i,
@@ -473,7 +465,7 @@ describe('sony/gobreaker', () => {
     assert.equal(rollingCB.state, 'half-open');
     assert.deepEqual(
       rollingCB.counts,
-      C({ requests: 2, totalSuccesses: 2, consecutiveSuccesses: 2 }),
+      counts({ requests: 2, totalSuccesses: 2, consecutiveSuccesses: 2 }),
     );
 
     const ch = succeedLater(rollingCB);
@@ -481,12 +473,12 @@ describe('sony/gobreaker', () => {
     // are the calls whose outcomes are in the window, and a call still running is not in it yet.
     assert.deepEqual(
       rollingCB.counts,
-      C({ requests: 2, totalSuccesses: 2, consecutiveSuccesses: 2 }),
+      counts({ requests: 2, totalSuccesses: 2, consecutiveSuccesses: 2 }),
     );
     assert.ok((await succeed(rollingCB)) instanceof TooManyRequestsError); // over MaxRequests
     assert.equal(await ch.finish(), null);
     assert.equal(rollingCB.state, 'closed');
-    assert.deepEqual(rollingCB.counts, C());
+    assert.deepEqual(rollingCB.counts, counts());
     assert.deepEqual(changes.at(-1), { name: 'rw', from: 'half-open', to: 'closed' });
   });
 
@@ -505,28 +497,31 @@ describe('sony/gobreaker', () => {
 
     for (let i = 0; i < 5; i++) assert.equal(step(false), null);
     assert.equal(tscb.state, 'closed');
-    assert.deepEqual(tscb.counts, C({ requests: 5, totalFailures: 5, consecutiveFailures: 5 }));
+    assert.deepEqual(
+      tscb.counts,
+      counts({ requests: 5, totalFailures: 5, consecutiveFailures: 5 }),
+    );
 
     assert.equal(step(true), null);
     assert.deepEqual(
       tscb.counts,
-      C({ requests: 6, totalSuccesses: 1, totalFailures: 5, consecutiveSuccesses: 1 }),
+      counts({ requests: 6, totalSuccesses: 1, totalFailures: 5, consecutiveSuccesses: 1 }),
     );
 
     assert.equal(step(false), null);
     assert.deepEqual(
       tscb.counts,
-      C({ requests: 7, totalSuccesses: 1, totalFailures: 6, consecutiveFailures: 1 }),
+      counts({ requests: 7, totalSuccesses: 1, totalFailures: 6, consecutiveFailures: 1 }),
     );
 
     for (let i = 0; i < 5; i++) assert.equal(step(false), null); // 6 consecutive failures
     assert.equal(tscb.state, 'open');
-    assert.deepEqual(tscb.counts, C());
+    assert.deepEqual(tscb.counts, counts());
 
     assert.ok(step(true) instanceof BreakerOpenError);
     assert.ok(step(false) instanceof BreakerOpenError);
     assert.ok(step('excluded') instanceof BreakerOpenError);
-    assert.deepEqual(tscb.counts, C());
+    assert.deepEqual(tscb.counts, counts());
 
     clock.advance(59 * SECOND);
     assert.equal(tscb.state, 'open');
@@ -544,7 +539,7 @@ describe('sony/gobreaker', () => {
     // StateHalfOpen to StateOpen
     assert.equal(step(false), null);
     assert.equal(tscb.state, 'open');
-    assert.deepEqual(tscb.counts, C());
+    assert.deepEqual(tscb.counts, counts());
 
     clock.advance(60 * SECOND);
     assert.equal(tscb.state, 'half-open');
@@ -553,7 +548,7 @@ describe('sony/gobreaker', () => {
     assert.equal(step(true), null);
     assert.equal(step(true), null);
     assert.equal(tscb.state, 'closed');
-    assert.deepEqual(tscb.counts, C());
+    assert.deepEqual(tscb.counts, counts());
   });
 
   it('TestPanicInRequest: a synchronous throw is recorded as a failure and reaches the caller', async () => {
@@ -567,7 +562,7 @@ describe('sony/gobreaker', () => {
     );
     assert.deepEqual(
       defaultCB.counts,
-      C({ requests: 1, totalFailures: 1, consecutiveFailures: 1 }),
+      counts({ requests: 1, totalFailures: 1, consecutiveFailures: 1 }),
     );
   });
 
@@ -580,16 +575,16 @@ describe('sony/gobreaker', () => {
     clock.advance(500);
     assert.deepEqual(
       customCB.counts,
-      C({ requests: 2, totalSuccesses: 1, consecutiveSuccesses: 1 }),
+      counts({ requests: 2, totalSuccesses: 1, consecutiveSuccesses: 1 }),
     );
 
     clock.advance(500); // over Interval
     assert.equal(customCB.state, 'closed');
-    assert.deepEqual(customCB.counts, C());
+    assert.deepEqual(customCB.counts, counts());
 
     clock.advance(500);
     assert.equal(await ch.finish(), null);
-    assert.deepEqual(customCB.counts, C());
+    assert.deepEqual(customCB.counts, counts());
   });
 
   it('TestCustomIsSuccessful: errors judged successful are successes', async () => {
@@ -597,7 +592,10 @@ describe('sony/gobreaker', () => {
     const cb = new CircuitBreaker({ clock, isSuccessful: () => true });
     for (let i = 0; i < 5; i++) assert.equal(await fail(cb), null);
     assert.equal(cb.state, 'closed');
-    assert.deepEqual(cb.counts, C({ requests: 5, totalSuccesses: 5, consecutiveSuccesses: 5 }));
+    assert.deepEqual(
+      cb.counts,
+      counts({ requests: 5, totalSuccesses: 5, consecutiveSuccesses: 5 }),
+    );
 
     // gobreaker swaps the predicate on the same breaker; ours are fixed at construction, so a
     // second breaker with the default predicate takes its place.
@@ -613,16 +611,16 @@ describe('sony/gobreaker', () => {
       isSuccessful: () => false,
     });
     for (let i = 0; i < 3; i++) assert.equal(await exclude(cb), null);
-    assert.deepEqual(cb.counts, C({ requests: 3, totalExclusions: 3 }));
+    assert.deepEqual(cb.counts, counts({ requests: 3, totalExclusions: 3 }));
     for (let i = 0; i < 3; i++) assert.equal(await succeed(cb), null);
     assert.deepEqual(
       cb.counts,
-      C({ requests: 6, totalSuccesses: 3, consecutiveSuccesses: 3, totalExclusions: 3 }),
+      counts({ requests: 6, totalSuccesses: 3, consecutiveSuccesses: 3, totalExclusions: 3 }),
     );
     for (let i = 0; i < 2; i++) assert.equal(await fail(cb), null);
     assert.deepEqual(
       cb.counts,
-      C({
+      counts({
         requests: 8,
         totalSuccesses: 3,
         totalFailures: 2,
@@ -654,7 +652,7 @@ describe('sony/gobreaker', () => {
     const total = numReqs * 10;
     assert.deepEqual(
       customCB.counts,
-      C({
+      counts({
         requests: total,
         totalSuccesses: successCount,
         consecutiveSuccesses: successCount,
@@ -684,14 +682,19 @@ describe('sony/gobreaker', () => {
           .catch(() => undefined),
       );
     }
-    assert.deepEqual(cb.counts, C({ requests: 1000 }));
+    assert.deepEqual(cb.counts, counts({ requests: 1000 }));
     // Settle in an order unrelated to admission.
     for (let i = settles.length - 1; i >= 0; i -= 2) settles[i]?.();
     for (let i = 0; i < settles.length; i += 2) settles[i]?.();
     await Promise.all(calls);
     assert.deepEqual(
       cb.counts,
-      C({ requests: 1000, totalSuccesses: 500, consecutiveSuccesses: 500, totalExclusions: 500 }),
+      counts({
+        requests: 1000,
+        totalSuccesses: 500,
+        consecutiveSuccesses: 500,
+        totalExclusions: 500,
+      }),
     );
   });
 
@@ -741,34 +744,43 @@ describe('sony/gobreaker', () => {
       };
     };
     let done = two(true);
-    assert.deepEqual(cb.counts, C({ requests: 1 }));
-    done();
-    assert.deepEqual(cb.counts, C({ requests: 1, totalSuccesses: 1, consecutiveSuccesses: 1 }));
-    done = two(true);
-    assert.deepEqual(cb.counts, C({ requests: 2, totalSuccesses: 1, consecutiveSuccesses: 1 }));
-    done();
-    assert.deepEqual(cb.counts, C({ requests: 2, totalSuccesses: 2, consecutiveSuccesses: 2 }));
-    done = two(false);
+    assert.deepEqual(cb.counts, counts({ requests: 1 }));
     done();
     assert.deepEqual(
       cb.counts,
-      C({ requests: 3, totalSuccesses: 2, totalFailures: 1, consecutiveFailures: 1 }),
+      counts({ requests: 1, totalSuccesses: 1, consecutiveSuccesses: 1 }),
+    );
+    done = two(true);
+    assert.deepEqual(
+      cb.counts,
+      counts({ requests: 2, totalSuccesses: 1, consecutiveSuccesses: 1 }),
+    );
+    done();
+    assert.deepEqual(
+      cb.counts,
+      counts({ requests: 2, totalSuccesses: 2, consecutiveSuccesses: 2 }),
     );
     done = two(false);
     done();
     assert.deepEqual(
       cb.counts,
-      C({ requests: 4, totalSuccesses: 2, totalFailures: 2, consecutiveFailures: 2 }),
+      counts({ requests: 3, totalSuccesses: 2, totalFailures: 1, consecutiveFailures: 1 }),
+    );
+    done = two(false);
+    done();
+    assert.deepEqual(
+      cb.counts,
+      counts({ requests: 4, totalSuccesses: 2, totalFailures: 2, consecutiveFailures: 2 }),
     );
     done = two('excluded');
     assert.deepEqual(
       cb.counts,
-      C({ requests: 5, totalSuccesses: 2, totalFailures: 2, consecutiveFailures: 2 }),
+      counts({ requests: 5, totalSuccesses: 2, totalFailures: 2, consecutiveFailures: 2 }),
     );
     done();
     assert.deepEqual(
       cb.counts,
-      C({
+      counts({
         requests: 5,
         totalSuccesses: 2,
         totalFailures: 2,
@@ -777,7 +789,7 @@ describe('sony/gobreaker', () => {
       }),
     );
     cb.reset();
-    assert.deepEqual(cb.counts, C());
+    assert.deepEqual(cb.counts, counts());
   });
 
   it('TestErrorStateOpen: the open error message (fixed by API.md, whatever the name)', async () => {

@@ -2,38 +2,29 @@
 // admits a new probe; the hung probe's late result is ignored.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../testing/manual-clock.js';
+import {
+  T0,
+  boom,
+  counts,
+  failUnchecked,
+  makeBreaker,
+  recordTransitions,
+  type ClockedBreaker,
+} from '../../test/fixtures/core/support.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { BreakerOpenError, TooManyRequestsError } from './errors.js';
 import type { StateChangeEvent } from './events.js';
 import type { BreakerOptions } from './options.js';
-import type { Counts } from './types.js';
 
-const T0 = 1_800_000_000_000;
-const boom = new Error('boom');
-const ZERO: Counts = {
-  requests: 0,
-  totalSuccesses: 0,
-  totalFailures: 0,
-  totalExclusions: 0,
-  consecutiveSuccesses: 0,
-  consecutiveFailures: 0,
-};
-
-function make(options: BreakerOptions = {}): {
-  clock: ManualClock;
-  breaker: CircuitBreaker;
-  events: StateChangeEvent[];
-} {
-  const clock = new ManualClock(T0);
-  const breaker = new CircuitBreaker({ clock, timeout: 1000, halfOpenTimeout: 5000, ...options });
-  const events: StateChangeEvent[] = [];
-  breaker.onTransition((e) => events.push(e));
-  return { clock, breaker, events };
+// This file's breakers wait 1000 ms when open and give up on a half-open probe after 5000 ms
+// unless a test says otherwise.
+function make(options: BreakerOptions = {}): ClockedBreaker & { events: StateChangeEvent[] } {
+  const { clock, breaker } = makeBreaker({ timeout: 1000, halfOpenTimeout: 5000, ...options });
+  return { clock, breaker, events: recordTransitions(breaker) };
 }
 
 async function trip(b: CircuitBreaker): Promise<void> {
-  for (let i = 0; i < 6; i++) await assert.rejects(b.execute(() => Promise.reject(boom)));
+  for (let i = 0; i < 6; i++) await failUnchecked(b);
 }
 
 function hang(b: CircuitBreaker): { settle: (ok: boolean) => Promise<void> } {
@@ -89,7 +80,7 @@ describe('halfOpenTimeout', () => {
     // The hung probe finally fails: ignored.
     await hung.settle(false);
     assert.equal(breaker.state, 'closed');
-    assert.deepEqual(breaker.counts, ZERO);
+    assert.deepEqual(breaker.counts, counts());
   });
 
   it('the deadline is applied by the call that arrives after it, not only by reads', async () => {

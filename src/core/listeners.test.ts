@@ -5,40 +5,15 @@ import assert from 'node:assert/strict';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { setImmediate as tick } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { ManualClock } from '../testing/manual-clock.js';
+import { T0, breakerMaker, counts, fail } from '../../test/fixtures/core/support.js';
 import { channelNames } from './channels.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { BreakerOpenError, TooManyRequestsError } from './errors.js';
 import type { CallEvent, StateChangeEvent } from './events.js';
-import type { BreakerOptions } from './options.js';
 import type { CircuitState, Counts } from './types.js';
 
-const T0 = 1_800_000_000_000;
-const boom = new Error('boom');
-
-function C(partial: Partial<Counts> = {}): Counts {
-  return {
-    requests: 0,
-    totalSuccesses: 0,
-    totalFailures: 0,
-    totalExclusions: 0,
-    consecutiveSuccesses: 0,
-    consecutiveFailures: 0,
-    ...partial,
-  };
-}
-
-const fail = async (b: CircuitBreaker): Promise<void> => {
-  await assert.rejects(
-    b.execute(() => Promise.reject(boom)),
-    (e) => e === boom,
-  );
-};
-
-function make(options: BreakerOptions = {}): { clock: ManualClock; breaker: CircuitBreaker } {
-  const clock = new ManualClock(T0);
-  return { clock, breaker: new CircuitBreaker({ clock, timeout: 1000, ...options }) };
-}
+// This file's breakers wait 1000 ms when open unless a test sets its own timeout.
+const make = breakerMaker({ timeout: 1000 });
 
 // Warnings raised by listener errors, collected per test.
 let warnings: Error[] = [];
@@ -73,11 +48,11 @@ describe('onStateChange', () => {
     // Here the call itself applies the elapsed time: the event fires inside execute.
     await breaker.execute(() => 'ok');
     assert.deepEqual(seen, [
-      ['svc', 'closed', 'open', 'open', C()],
-      ['svc', 'open', 'half-open', 'half-open', C()],
-      ['svc', 'half-open', 'open', 'open', C()],
-      ['svc', 'open', 'half-open', 'half-open', C()],
-      ['svc', 'half-open', 'closed', 'closed', C()],
+      ['svc', 'closed', 'open', 'open', counts()],
+      ['svc', 'open', 'half-open', 'half-open', counts()],
+      ['svc', 'half-open', 'open', 'open', counts()],
+      ['svc', 'open', 'half-open', 'half-open', counts()],
+      ['svc', 'half-open', 'closed', 'closed', counts()],
     ]);
   });
 
@@ -139,7 +114,12 @@ describe('onTransition', () => {
         to: 'open',
         at: T0,
         reason: 'tripped',
-        counts: C({ requests: 7, totalSuccesses: 1, totalFailures: 6, consecutiveFailures: 6 }),
+        counts: counts({
+          requests: 7,
+          totalSuccesses: 1,
+          totalFailures: 6,
+          consecutiveFailures: 6,
+        }),
       },
       {
         name: 'n',
@@ -147,7 +127,7 @@ describe('onTransition', () => {
         to: 'half-open',
         at: T0 + 1000,
         reason: 'timeout-elapsed',
-        counts: C(),
+        counts: counts(),
       },
       {
         name: 'n',
@@ -155,7 +135,7 @@ describe('onTransition', () => {
         to: 'closed',
         at: T0 + 1500,
         reason: 'probes-succeeded',
-        counts: C({ requests: 2, totalSuccesses: 2, consecutiveSuccesses: 2 }),
+        counts: counts({ requests: 2, totalSuccesses: 2, consecutiveSuccesses: 2 }),
       },
     ]);
   });
@@ -173,7 +153,7 @@ describe('onTransition', () => {
     breaker.onTransition((e) => order.push(`B ${e.from}>${e.to}`));
     for (let i = 0; i < 6; i++) await fail(breaker);
     assert.equal(breaker.state, 'closed');
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
     assert.deepEqual(order, [
       'onStateChange closed>open reads open',
       'A closed>open',
@@ -345,7 +325,7 @@ describe('onCall', () => {
     await fail(breaker);
     assert.deepEqual(
       breaker.counts,
-      C({ requests: 2, totalSuccesses: 1, totalFailures: 1, consecutiveFailures: 1 }),
+      counts({ requests: 2, totalSuccesses: 1, totalFailures: 1, consecutiveFailures: 1 }),
     );
     await tick();
     assert.equal(warnings.length, 2);

@@ -3,49 +3,21 @@
 // threshold is set while an explicit one still applies, and the windowed counts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import {
+  boom,
+  breakerMaker,
+  counts,
+  excludedError,
+  fail,
+  succeed,
+} from '../../test/fixtures/core/support.js';
 import { ManualClock } from '../testing/manual-clock.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import type { BreakerOptions } from './options.js';
-import type { Counts } from './types.js';
 
-const T0 = 1_800_000_000_000;
-const boom = new Error('boom');
-const excludedError = new Error('excluded');
-
-function C(partial: Partial<Counts> = {}): Counts {
-  return {
-    requests: 0,
-    totalSuccesses: 0,
-    totalFailures: 0,
-    totalExclusions: 0,
-    consecutiveSuccesses: 0,
-    consecutiveFailures: 0,
-    ...partial,
-  };
-}
-
-function make(options: BreakerOptions): { clock: ManualClock; breaker: CircuitBreaker } {
-  const clock = new ManualClock(T0);
-  return {
-    clock,
-    breaker: new CircuitBreaker({
-      clock,
-      timeout: 1000,
-      isExcluded: (e) => e === excludedError,
-      ...options,
-    }),
-  };
-}
-
-const succeed = async (b: CircuitBreaker): Promise<void> => {
-  await b.execute(() => 'ok');
-};
-const fail = async (b: CircuitBreaker, error: Error = boom): Promise<void> => {
-  await assert.rejects(
-    b.execute(() => Promise.reject(error)),
-    (e) => e === error,
-  );
-};
+// This file's breakers wait 1000 ms when open and exclude excludedError unless a test says
+// otherwise.
+const make = breakerMaker({ timeout: 1000, isExcluded: (e) => e === excludedError });
 
 /** A call that takes exactly `ms` on the manual clock. */
 async function timed(
@@ -147,7 +119,7 @@ describe('failure rate', () => {
     assert.equal(breaker.failureRate, -1);
     assert.deepEqual(
       breaker.counts,
-      C({ requests: 6, totalFailures: 1, totalExclusions: 5, consecutiveFailures: 1 }),
+      counts({ requests: 6, totalFailures: 1, totalExclusions: 5, consecutiveFailures: 1 }),
     );
     await succeed(breaker); // 1 / 2 = 50 %
     assert.equal(breaker.state, 'open');
@@ -170,7 +142,7 @@ describe('failure rate', () => {
     assert.equal(breaker.failureRate, 0.25);
     assert.deepEqual(
       breaker.counts,
-      C({
+      counts({
         requests: 5,
         totalSuccesses: 3,
         totalFailures: 1,
@@ -190,7 +162,7 @@ describe('failure rate', () => {
     for (let i = 0; i < 100; i++) await fail(breaker, excludedError);
     assert.deepEqual(
       breaker.counts,
-      C({ requests: 103, totalFailures: 3, totalExclusions: 100, consecutiveFailures: 3 }),
+      counts({ requests: 103, totalFailures: 3, totalExclusions: 100, consecutiveFailures: 3 }),
     );
     await succeed(breaker); // 3 failures / 4 calls = 75 %
     assert.equal(breaker.state, 'open');
@@ -205,12 +177,12 @@ describe('failure rate', () => {
     await succeed(breaker);
     assert.deepEqual(
       breaker.counts,
-      C({ requests: 5, totalSuccesses: 2, totalExclusions: 3, consecutiveSuccesses: 2 }),
+      counts({ requests: 5, totalSuccesses: 2, totalExclusions: 3, consecutiveSuccesses: 2 }),
     );
     await fail(breaker); // evicts the first success and the exclusion before it
     assert.deepEqual(
       breaker.counts,
-      C({
+      counts({
         requests: 4,
         totalSuccesses: 1,
         totalFailures: 1,
@@ -219,7 +191,10 @@ describe('failure rate', () => {
       }),
     );
     await fail(breaker); // evicts the second success and the two exclusions before it
-    assert.deepEqual(breaker.counts, C({ requests: 2, totalFailures: 2, consecutiveFailures: 2 }));
+    assert.deepEqual(
+      breaker.counts,
+      counts({ requests: 2, totalFailures: 2, consecutiveFailures: 2 }),
+    );
   });
 });
 
@@ -341,11 +316,14 @@ describe('windowed counts', () => {
   it('requests and totals are those of the window; consecutive counts are not windowed', async () => {
     const { breaker } = make({ window: { kind: 'count', size: 3 }, readyToTrip: () => false });
     for (let i = 0; i < 5; i++) await fail(breaker);
-    assert.deepEqual(breaker.counts, C({ requests: 3, totalFailures: 3, consecutiveFailures: 5 }));
+    assert.deepEqual(
+      breaker.counts,
+      counts({ requests: 3, totalFailures: 3, consecutiveFailures: 5 }),
+    );
     await succeed(breaker);
     assert.deepEqual(
       breaker.counts,
-      C({ requests: 3, totalSuccesses: 1, totalFailures: 2, consecutiveSuccesses: 1 }),
+      counts({ requests: 3, totalSuccesses: 1, totalFailures: 2, consecutiveSuccesses: 1 }),
     );
   });
 
@@ -353,12 +331,12 @@ describe('windowed counts', () => {
     const { breaker } = make({ window: { kind: 'count', size: 10 } });
     let release!: (v: string) => void;
     const call = breaker.execute(() => new Promise<string>((r) => (release = r)));
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
     release('x');
     await call;
     assert.deepEqual(
       breaker.counts,
-      C({ requests: 1, totalSuccesses: 1, consecutiveSuccesses: 1 }),
+      counts({ requests: 1, totalSuccesses: 1, consecutiveSuccesses: 1 }),
     );
   });
 
@@ -372,7 +350,7 @@ describe('windowed counts', () => {
     await fail(breaker);
     await fail(breaker);
     clock.advance(10_000); // the three failures are out of the window now
-    assert.deepEqual(breaker.counts, C({ consecutiveFailures: 3 }));
+    assert.deepEqual(breaker.counts, counts({ consecutiveFailures: 3 }));
     await succeed(breaker);
     await succeed(breaker);
     await succeed(breaker);
@@ -389,12 +367,12 @@ describe('windowed counts', () => {
     });
     await succeed(breaker);
     clock.advance(5000);
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
     await fail(breaker);
     assert.equal(breaker.state, 'closed'); // 1 call: the old success is gone with the interval
     await fail(breaker);
     assert.equal(breaker.state, 'open');
     clock.advance(1000);
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
   });
 });

@@ -3,35 +3,21 @@
 // and a bad snapshot field is a TypeError naming the field.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import {
+  T0,
+  counts,
+  excludedError,
+  failUnchecked,
+  makeBreaker,
+  recordTransitions,
+  succeed,
+  type ClockedBreaker,
+} from '../../test/fixtures/core/support.js';
 import { ManualClock } from '../testing/manual-clock.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { BreakerOpenError } from './errors.js';
 import type { StateChangeEvent } from './events.js';
 import type { BreakerOptions, BreakerSnapshot } from './options.js';
-import type { Counts } from './types.js';
-
-const T0 = 1_800_000_000_000;
-const boom = new Error('boom');
-const excludedError = new Error('excluded');
-
-function C(partial: Partial<Counts> = {}): Counts {
-  return {
-    requests: 0,
-    totalSuccesses: 0,
-    totalFailures: 0,
-    totalExclusions: 0,
-    consecutiveSuccesses: 0,
-    consecutiveFailures: 0,
-    ...partial,
-  };
-}
-
-const succeed = async (b: CircuitBreaker): Promise<void> => {
-  await b.execute(() => 'ok');
-};
-const fail = async (b: CircuitBreaker, error: Error = boom): Promise<void> => {
-  await assert.rejects(b.execute(() => Promise.reject(error)));
-};
 
 /** What a process writes to disk and the next one reads back. */
 const viaJson = (s: BreakerSnapshot): BreakerSnapshot =>
@@ -41,12 +27,9 @@ function restored(
   snapshot: BreakerSnapshot,
   at: number,
   options: BreakerOptions = {},
-): { clock: ManualClock; breaker: CircuitBreaker; events: StateChangeEvent[] } {
-  const clock = new ManualClock(at);
-  const breaker = new CircuitBreaker({ clock, ...options, initialState: viaJson(snapshot) });
-  const events: StateChangeEvent[] = [];
-  breaker.onTransition((e) => events.push(e));
-  return { clock, breaker, events };
+): ClockedBreaker & { events: StateChangeEvent[] } {
+  const { clock, breaker } = makeBreaker({ ...options, initialState: viaJson(snapshot) }, at);
+  return { clock, breaker, events: recordTransitions(breaker) };
 }
 
 describe('toJSON()', () => {
@@ -55,7 +38,7 @@ describe('toJSON()', () => {
     assert.deepEqual(breaker.toJSON(), {
       name: 'db',
       state: 'closed',
-      counts: C(),
+      counts: counts(),
       opens: 0,
       openedAt: null,
       halfOpenAt: null,
@@ -68,11 +51,11 @@ describe('toJSON()', () => {
     const clock = new ManualClock(T0);
     const breaker = new CircuitBreaker({ clock, name: 'db', timeout: 30_000 });
     clock.advance(100);
-    for (let i = 0; i < 6; i++) await fail(breaker);
+    for (let i = 0; i < 6; i++) await failUnchecked(breaker);
     assert.deepEqual(breaker.toJSON(), {
       name: 'db',
       state: 'open',
-      counts: C(),
+      counts: counts(),
       opens: 1,
       openedAt: T0 + 100,
       halfOpenAt: T0 + 30_100,
@@ -91,18 +74,18 @@ describe('initialState round trips', () => {
     const clock = new ManualClock(T0);
     const a = new CircuitBreaker({ clock });
     await succeed(a);
-    await fail(a);
-    await fail(a);
+    await failUnchecked(a);
+    await failUnchecked(a);
     const { breaker } = restored(a.toJSON(), T0 + 500);
     assert.equal(breaker.state, 'closed');
     assert.deepEqual(
       breaker.counts,
-      C({ requests: 3, totalSuccesses: 1, totalFailures: 2, consecutiveFailures: 2 }),
+      counts({ requests: 3, totalSuccesses: 1, totalFailures: 2, consecutiveFailures: 2 }),
     );
     // The run of failures continues where it stopped: four more trip it.
-    for (let i = 0; i < 3; i++) await fail(breaker);
+    for (let i = 0; i < 3; i++) await failUnchecked(breaker);
     assert.equal(breaker.state, 'closed');
-    await fail(breaker);
+    await failUnchecked(breaker);
     assert.equal(breaker.state, 'open');
   });
 
@@ -110,7 +93,7 @@ describe('initialState round trips', () => {
     const clock = new ManualClock(T0);
     const a = new CircuitBreaker({ clock, timeout: 30_000 });
     clock.advance(100);
-    for (let i = 0; i < 6; i++) await fail(a);
+    for (let i = 0; i < 6; i++) await failUnchecked(a);
     clock.advance(4900);
     const snapshot = a.toJSON(); // written at T0 + 5000
 
@@ -133,7 +116,7 @@ describe('initialState round trips', () => {
   it('restored after its half-open time, it reads half-open with the event at the original time', async () => {
     const clock = new ManualClock(T0);
     const a = new CircuitBreaker({ clock, timeout: 1000 });
-    for (let i = 0; i < 6; i++) await fail(a);
+    for (let i = 0; i < 6; i++) await failUnchecked(a);
     const { breaker, events } = restored(a.toJSON(), T0 + 86_400_000, { timeout: 1000 });
     assert.equal(breaker.state, 'half-open');
     assert.equal(events[0]?.at, T0 + 1000);
@@ -143,22 +126,22 @@ describe('initialState round trips', () => {
     const clock = new ManualClock(T0);
     const timeout = (opens: number): number => opens * 1000;
     const a = new CircuitBreaker({ clock, timeout });
-    for (let i = 0; i < 6; i++) await fail(a);
+    for (let i = 0; i < 6; i++) await failUnchecked(a);
     clock.advance(1000);
-    await fail(a); // second open, waits 2000
+    await failUnchecked(a); // second open, waits 2000
     const s = a.toJSON();
     assert.equal(s.opens, 2);
     const { clock: c2, breaker } = restored(s, T0 + 1000, { timeout });
     c2.advance(2000);
     assert.equal(breaker.state, 'half-open');
-    await fail(breaker);
+    await failUnchecked(breaker);
     assert.equal(breaker.retryAfter, 3000); // third open
   });
 
   it('a half-open snapshot admits maxRequests fresh probes', async () => {
     const clock = new ManualClock(T0);
     const a = new CircuitBreaker({ clock, timeout: 1000, maxRequests: 2 });
-    for (let i = 0; i < 6; i++) await fail(a);
+    for (let i = 0; i < 6; i++) await failUnchecked(a);
     clock.advance(1000);
     const { breaker } = restored(a.toJSON(), T0 + 1000, { maxRequests: 2 });
     assert.equal(breaker.state, 'half-open');
@@ -172,7 +155,7 @@ describe('initialState round trips', () => {
     const clock = new ManualClock(T0);
     const a = new CircuitBreaker({ clock, interval: 10_000 });
     clock.advance(4000);
-    await fail(a);
+    await failUnchecked(a);
     const { clock: c2, breaker } = restored(a.toJSON(), T0 + 9000, { interval: 10_000 });
     assert.equal(breaker.counts.totalFailures, 1);
     c2.set(T0 + 9999);
@@ -199,9 +182,9 @@ describe('initialState round trips', () => {
     b.disable();
     const disabled = restored(b.toJSON(), T0);
     assert.equal(disabled.breaker.forcedState, 'disabled');
-    for (let i = 0; i < 10; i++) await fail(disabled.breaker);
+    for (let i = 0; i < 10; i++) await failUnchecked(disabled.breaker);
     assert.equal(disabled.breaker.state, 'closed');
-    assert.deepEqual(disabled.breaker.counts, C());
+    assert.deepEqual(disabled.breaker.counts, counts());
   });
 
   it('carries a count window, exclusions included, and keeps sliding from there', async () => {
@@ -212,18 +195,18 @@ describe('initialState round trips', () => {
     };
     const clock = new ManualClock(T0);
     const a = new CircuitBreaker({ clock, ...options });
-    await fail(a);
-    await fail(a, excludedError);
+    await failUnchecked(a);
+    await failUnchecked(a, excludedError);
     await succeed(a);
     await succeed(a);
-    await fail(a, excludedError);
+    await failUnchecked(a, excludedError);
     const s = a.toJSON();
     assert.deepEqual(s.window, { kind: 'count', data: [1, 0, 0], exclusions: [0, 1, 0, 1] });
     const { breaker } = restored(s, T0, options);
     assert.deepEqual(breaker.counts, a.counts);
     assert.deepEqual(
       breaker.counts,
-      C({
+      counts({
         requests: 5,
         totalSuccesses: 2,
         totalFailures: 1,
@@ -239,7 +222,7 @@ describe('initialState round trips', () => {
     assert.deepEqual(breaker.counts, a.counts);
     assert.deepEqual(
       breaker.counts,
-      C({ requests: 4, totalSuccesses: 3, totalExclusions: 1, consecutiveSuccesses: 4 }),
+      counts({ requests: 4, totalSuccesses: 3, totalExclusions: 1, consecutiveSuccesses: 4 }),
     );
   });
 
@@ -250,35 +233,35 @@ describe('initialState round trips', () => {
     };
     const clock = new ManualClock(T0);
     const a = new CircuitBreaker({ clock, ...options });
-    await fail(a);
+    await failUnchecked(a);
     clock.advance(3000);
     await succeed(a);
     const { clock: c2, breaker } = restored(a.toJSON(), T0 + 5000, options);
     assert.deepEqual(
       breaker.counts,
-      C({ requests: 2, totalSuccesses: 1, totalFailures: 1, consecutiveSuccesses: 1 }),
+      counts({ requests: 2, totalSuccesses: 1, totalFailures: 1, consecutiveSuccesses: 1 }),
     );
     c2.set(T0 + 10_000); // the failure's bucket ages out
     assert.deepEqual(
       breaker.counts,
-      C({ requests: 1, totalSuccesses: 1, consecutiveSuccesses: 1 }),
+      counts({ requests: 1, totalSuccesses: 1, consecutiveSuccesses: 1 }),
     );
     c2.set(T0 + 13_000); // and the success's
-    assert.deepEqual(breaker.counts, C({ consecutiveSuccesses: 1 }));
+    assert.deepEqual(breaker.counts, counts({ consecutiveSuccesses: 1 }));
   });
 
   it('an empty time window round-trips', () => {
     const options: BreakerOptions = { window: { kind: 'time', size: 1000, buckets: 10 } };
     const a = new CircuitBreaker({ clock: new ManualClock(T0), ...options });
     const { breaker } = restored(a.toJSON(), T0, options);
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
   });
 
   it('accepts a minimal hand-written snapshot (state and counts only)', () => {
     const breaker = new CircuitBreaker({
       clock: new ManualClock(T0),
       timeout: 5000,
-      initialState: { state: 'open', counts: C() } as BreakerSnapshot,
+      initialState: { state: 'open', counts: counts() } as BreakerSnapshot,
     });
     // Without halfOpenAt an open snapshot is due at once.
     assert.equal(breaker.state, 'half-open');
@@ -289,7 +272,7 @@ describe('a bad initialState field is a TypeError naming it', () => {
   const good = (): Record<string, unknown> => ({
     name: 'x',
     state: 'closed',
-    counts: C(),
+    counts: counts(),
     opens: 0,
     openedAt: null,
     halfOpenAt: null,
@@ -313,19 +296,19 @@ describe('a bad initialState field is a TypeError naming it', () => {
     ],
     [
       'counts.requests',
-      (s) => ({ ...s, counts: { ...C(), requests: -1 } }),
+      (s) => ({ ...s, counts: { ...counts(), requests: -1 } }),
       {},
       'initialState.counts.requests: expected an integer >= 0, got -1',
     ],
     [
       'counts.consecutiveFailures',
-      (s) => ({ ...s, counts: { ...C(), consecutiveFailures: 1.5 } }),
+      (s) => ({ ...s, counts: { ...counts(), consecutiveFailures: 1.5 } }),
       {},
       'initialState.counts.consecutiveFailures: expected an integer >= 0, got 1.5',
     ],
     [
       'counts.totalExclusions missing',
-      (s) => ({ ...s, counts: { ...C(), totalExclusions: undefined } }),
+      (s) => ({ ...s, counts: { ...counts(), totalExclusions: undefined } }),
       {},
       'initialState.counts.totalExclusions: expected an integer >= 0, got undefined',
     ],

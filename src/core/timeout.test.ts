@@ -3,33 +3,14 @@
 // shared timer is not left armed once nothing is in flight. Timers run inside ManualClock.advance.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { T0, breakerMaker, counts } from '../../test/fixtures/core/support.js';
 import { ManualClock } from '../testing/manual-clock.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { CallTimeoutError, ErrorCodes } from './errors.js';
-import type { BreakerOptions } from './options.js';
-import type { Counts } from './types.js';
 
-const T0 = 1_800_000_000_000;
-
-function C(partial: Partial<Counts> = {}): Counts {
-  return {
-    requests: 0,
-    totalSuccesses: 0,
-    totalFailures: 0,
-    totalExclusions: 0,
-    consecutiveSuccesses: 0,
-    consecutiveFailures: 0,
-    ...partial,
-  };
-}
-
-function make(options: BreakerOptions = {}): { clock: ManualClock; breaker: CircuitBreaker } {
-  const clock = new ManualClock(T0);
-  return {
-    clock,
-    breaker: new CircuitBreaker({ clock, name: 'slow-svc', callTimeout: 1000, ...options }),
-  };
-}
+// This file's breakers are named 'slow-svc' and time calls out after 1000 ms unless a test says
+// otherwise.
+const make = breakerMaker({ name: 'slow-svc', callTimeout: 1000 });
 
 const never = (): Promise<string> => new Promise<string>(() => undefined);
 
@@ -57,7 +38,10 @@ describe('callTimeout', () => {
     assert.equal(error.breakerName, 'slow-svc');
     assert.equal(signal.aborted, true);
     assert.equal(signal.reason, error);
-    assert.deepEqual(breaker.counts, C({ requests: 1, totalFailures: 1, consecutiveFailures: 1 }));
+    assert.deepEqual(
+      breaker.counts,
+      counts({ requests: 1, totalFailures: 1, consecutiveFailures: 1 }),
+    );
   });
 
   it('counts as a failure whatever isSuccessful and isExcluded say', async () => {
@@ -65,7 +49,10 @@ describe('callTimeout', () => {
     const call = breaker.execute(never);
     clock.advance(1000);
     await assert.rejects(call, CallTimeoutError);
-    assert.deepEqual(breaker.counts, C({ requests: 1, totalFailures: 1, consecutiveFailures: 1 }));
+    assert.deepEqual(
+      breaker.counts,
+      counts({ requests: 1, totalFailures: 1, consecutiveFailures: 1 }),
+    );
   });
 
   it('times out fn that takes no parameter (no signal is made for it)', async () => {
@@ -87,7 +74,10 @@ describe('callTimeout', () => {
     resolveLate('late');
     rejectLate(new Error('late failure'));
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(breaker.counts, C({ requests: 2, totalFailures: 2, consecutiveFailures: 2 }));
+    assert.deepEqual(
+      breaker.counts,
+      counts({ requests: 2, totalFailures: 2, consecutiveFailures: 2 }),
+    );
   });
 
   it('a call that ends before its deadline is not timed out later', async () => {
@@ -100,7 +90,7 @@ describe('callTimeout', () => {
     clock.advance(5000);
     assert.deepEqual(
       breaker.counts,
-      C({ requests: 1, totalSuccesses: 1, consecutiveSuccesses: 1 }),
+      counts({ requests: 1, totalSuccesses: 1, consecutiveSuccesses: 1 }),
     );
   });
 
@@ -172,7 +162,10 @@ describe('callTimeout', () => {
     assert.equal(settled, false);
     clock.advance(1);
     await assert.rejects(later, CallTimeoutError);
-    assert.deepEqual(breaker.counts, C({ requests: 2, totalFailures: 1, consecutiveFailures: 1 }));
+    assert.deepEqual(
+      breaker.counts,
+      counts({ requests: 2, totalFailures: 1, consecutiveFailures: 1 }),
+    );
     // The older call times out at its own deadline, on the new scale.
     clock.set(T0 + 1000);
     await assert.rejects(older, CallTimeoutError);

@@ -1,32 +1,13 @@
 // The two-step form allow() -> done(outcome), and tryExecute, which never rejects.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../testing/manual-clock.js';
+import { boom, breakerMaker, counts } from '../../test/fixtures/core/support.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { BreakerOpenError, TooManyRequestsError } from './errors.js';
 import type { CallEvent } from './events.js';
-import type { BreakerOptions } from './options.js';
-import type { Counts } from './types.js';
 
-const T0 = 1_800_000_000_000;
-const boom = new Error('boom');
-
-function C(partial: Partial<Counts> = {}): Counts {
-  return {
-    requests: 0,
-    totalSuccesses: 0,
-    totalFailures: 0,
-    totalExclusions: 0,
-    consecutiveSuccesses: 0,
-    consecutiveFailures: 0,
-    ...partial,
-  };
-}
-
-function make(options: BreakerOptions = {}): { clock: ManualClock; breaker: CircuitBreaker } {
-  const clock = new ManualClock(T0);
-  return { clock, breaker: new CircuitBreaker({ clock, timeout: 1000, ...options }) };
-}
+// This file's breakers wait 1000 ms when open unless a test sets its own timeout.
+const make = breakerMaker({ timeout: 1000 });
 
 function tripTwoStep(b: CircuitBreaker): void {
   for (let i = 0; i < 6; i++) b.allow()(false);
@@ -41,7 +22,7 @@ describe('allow() and done(outcome)', () => {
     breaker.allow()('excluded');
     assert.deepEqual(
       breaker.counts,
-      C({
+      counts({
         requests: 3,
         totalSuccesses: 1,
         totalFailures: 1,
@@ -54,11 +35,11 @@ describe('allow() and done(outcome)', () => {
   it('counts the request at allow(), the outcome at done()', () => {
     const { breaker } = make();
     const done = breaker.allow();
-    assert.deepEqual(breaker.counts, C({ requests: 1 }));
+    assert.deepEqual(breaker.counts, counts({ requests: 1 }));
     done(true);
     assert.deepEqual(
       breaker.counts,
-      C({ requests: 1, totalSuccesses: 1, consecutiveSuccesses: 1 }),
+      counts({ requests: 1, totalSuccesses: 1, consecutiveSuccesses: 1 }),
     );
   });
 
@@ -69,7 +50,10 @@ describe('allow() and done(outcome)', () => {
     done(false);
     done(true);
     done('excluded');
-    assert.deepEqual(breaker.counts, C({ requests: 1, totalFailures: 1, consecutiveFailures: 1 }));
+    assert.deepEqual(
+      breaker.counts,
+      counts({ requests: 1, totalFailures: 1, consecutiveFailures: 1 }),
+    );
   });
 
   it('a bad outcome is a TypeError quoting it, and records nothing', () => {
@@ -91,7 +75,7 @@ describe('allow() and done(outcome)', () => {
         },
       );
     }
-    assert.deepEqual(breaker.counts, C({ requests: 1 }));
+    assert.deepEqual(breaker.counts, counts({ requests: 1 }));
     done(true); // still usable after the bad calls
     assert.equal(breaker.counts.totalSuccesses, 1);
   });
@@ -144,7 +128,7 @@ describe('allow() and done(outcome)', () => {
     tripTwoStep(breaker);
     breaker.reset();
     old(false);
-    assert.deepEqual(breaker.counts, C());
+    assert.deepEqual(breaker.counts, counts());
   });
 
   it('done measures the duration for slow calls', () => {

@@ -2,86 +2,74 @@
 // take no slot, save/restore, and a differential check against a plain list on a random trace.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { totals, totalsOf } from '../../../test/fixtures/core/support.js';
 import { seededRandom } from '../../testing/seeded-random.js';
 import { CountWindow } from './count-window.js';
 import { EXCLUDED, FAILURE, SLOW, SUCCESS, type WindowTotals } from './window.js';
 
-const totals = (w: WindowTotals): WindowTotals => ({
-  successes: w.successes,
-  failures: w.failures,
-  exclusions: w.exclusions,
-  slow: w.slow,
-});
-const T = (successes: number, failures: number, exclusions = 0, slow = 0): WindowTotals => ({
-  successes,
-  failures,
-  exclusions,
-  slow,
-});
-
 describe('CountWindow', () => {
   it('starts empty', () => {
-    assert.deepEqual(totals(new CountWindow(5)), T(0, 0));
+    assert.deepEqual(totalsOf(new CountWindow(5)), totals(0, 0));
   });
 
   it('keeps the last size outcomes', () => {
     const w = new CountWindow(4);
     const steps: [number, WindowTotals][] = [
-      [FAILURE, T(0, 1)],
-      [SUCCESS, T(1, 1)],
-      [SUCCESS, T(2, 1)],
-      [SUCCESS, T(3, 1)],
-      [SUCCESS, T(4, 0)], // the failure slid out
-      [FAILURE, T(3, 1)],
+      [FAILURE, totals(0, 1)],
+      [SUCCESS, totals(1, 1)],
+      [SUCCESS, totals(2, 1)],
+      [SUCCESS, totals(3, 1)],
+      [SUCCESS, totals(4, 0)], // the failure slid out
+      [FAILURE, totals(3, 1)],
     ];
     for (const [code, expected] of steps) {
       w.record(code, 0);
-      assert.deepEqual(totals(w), expected);
+      assert.deepEqual(totalsOf(w), expected);
     }
   });
 
   it('counts slow successes and slow failures, and forgets them as they slide out', () => {
     const w = new CountWindow(2);
     w.record(FAILURE + SLOW, 0);
-    assert.deepEqual(totals(w), T(0, 1, 0, 1));
+    assert.deepEqual(totalsOf(w), totals(0, 1, 0, 1));
     w.record(SUCCESS + SLOW, 0);
-    assert.deepEqual(totals(w), T(1, 1, 0, 2));
+    assert.deepEqual(totalsOf(w), totals(1, 1, 0, 2));
     w.record(SUCCESS, 0);
-    assert.deepEqual(totals(w), T(2, 0, 0, 1));
+    assert.deepEqual(totalsOf(w), totals(2, 0, 0, 1));
     w.record(SUCCESS, 0);
-    assert.deepEqual(totals(w), T(2, 0, 0, 0));
+    assert.deepEqual(totalsOf(w), totals(2, 0, 0, 0));
   });
 
   it('a window of one', () => {
     const w = new CountWindow(1);
     w.record(FAILURE, 0);
     w.record(SUCCESS + SLOW, 0);
-    assert.deepEqual(totals(w), T(1, 0, 0, 1));
+    assert.deepEqual(totalsOf(w), totals(1, 0, 0, 1));
   });
 
   it('exclusions take no slot and leave with the outcome recorded after them', () => {
     const w = new CountWindow(2);
     w.record(EXCLUDED, 0);
     w.record(EXCLUDED, 0);
-    assert.deepEqual(totals(w), T(0, 0, 2));
+    assert.deepEqual(totalsOf(w), totals(0, 0, 2));
     w.record(FAILURE, 0);
     w.record(EXCLUDED, 0);
     w.record(FAILURE, 0);
     for (let i = 0; i < 50; i++) w.record(EXCLUDED, 0);
-    assert.deepEqual(totals(w), T(0, 2, 53));
+    assert.deepEqual(totalsOf(w), totals(0, 2, 53));
     w.record(SUCCESS, 0); // evicts the first failure and the two exclusions before it
-    assert.deepEqual(totals(w), T(1, 1, 51));
+    assert.deepEqual(totalsOf(w), totals(1, 1, 51));
     w.record(SUCCESS, 0); // evicts the second failure and the one exclusion before it
-    assert.deepEqual(totals(w), T(2, 0, 50));
+    assert.deepEqual(totalsOf(w), totals(2, 0, 50));
     w.record(SUCCESS, 0);
-    assert.deepEqual(totals(w), T(2, 0, 0));
+    assert.deepEqual(totalsOf(w), totals(2, 0, 0));
   });
 
   it('does not age', () => {
     const w = new CountWindow(3);
     w.record(FAILURE, 0);
     w.advance(Number.MAX_SAFE_INTEGER);
-    assert.deepEqual(totals(w), T(0, 1));
+    assert.deepEqual(totalsOf(w), totals(0, 1));
   });
 
   it('reset empties it', () => {
@@ -89,13 +77,13 @@ describe('CountWindow', () => {
     w.record(FAILURE + SLOW, 0);
     w.record(EXCLUDED, 0);
     w.reset();
-    assert.deepEqual(totals(w), T(0, 0));
+    assert.deepEqual(totalsOf(w), totals(0, 0));
     assert.deepEqual(w.save(), { kind: 'count', data: [], exclusions: [0] });
     w.record(SUCCESS, 0);
     w.record(SUCCESS, 0);
     w.record(SUCCESS, 0);
     w.record(FAILURE, 0);
-    assert.deepEqual(totals(w), T(2, 1));
+    assert.deepEqual(totalsOf(w), totals(2, 1));
   });
 
   it('save() lists outcomes oldest first, with the exclusions around them', () => {
@@ -115,17 +103,17 @@ describe('CountWindow', () => {
       a.record(code, 0);
     const same = new CountWindow(4);
     same.restore(a.save());
-    assert.deepEqual(totals(same), totals(a));
+    assert.deepEqual(totalsOf(same), totalsOf(a));
     assert.deepEqual(same.save(), a.save());
     const smaller = new CountWindow(2);
     smaller.restore(a.save());
-    assert.deepEqual(totals(smaller), T(1, 1, 1));
+    assert.deepEqual(totalsOf(smaller), totals(1, 1, 1));
   });
 
   it('restore() takes EXCLUDED codes in data when there is no exclusions list', () => {
     const w = new CountWindow(2);
     w.restore({ kind: 'count', data: [FAILURE, EXCLUDED, SUCCESS, EXCLUDED] });
-    assert.deepEqual(totals(w), T(1, 1, 2));
+    assert.deepEqual(totalsOf(w), totals(1, 1, 2));
     assert.deepEqual(w.save(), { kind: 'count', data: [FAILURE, SUCCESS], exclusions: [0, 1, 1] });
   });
 
@@ -181,17 +169,17 @@ describe('CountWindow', () => {
           seen++;
         }
         const inWindow = list.slice(from);
-        const expected = T(
+        const expected = totals(
           inWindow.filter((c) => (c & 3) === SUCCESS && c !== EXCLUDED).length,
           inWindow.filter((c) => (c & 3) === FAILURE).length,
           inWindow.filter((c) => c === EXCLUDED).length,
           inWindow.filter((c) => (c & SLOW) !== 0).length,
         );
-        assert.deepEqual(totals(w), expected, `size ${size}, step ${i}`);
+        assert.deepEqual(totalsOf(w), expected, `size ${size}, step ${i}`);
         if (i % 997 === 0) {
           const copy = new CountWindow(size);
           copy.restore(JSON.parse(JSON.stringify(w.save())) as ReturnType<CountWindow['save']>);
-          assert.deepEqual(totals(copy), expected);
+          assert.deepEqual(totalsOf(copy), expected);
         }
       }
     }

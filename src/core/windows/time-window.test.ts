@@ -4,67 +4,55 @@
 // list on a random trace with jumps both ways.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { T0, totals, totalsOf } from '../../../test/fixtures/core/support.js';
 import { seededRandom } from '../../testing/seeded-random.js';
 import { TimeWindow } from './time-window.js';
 import { EXCLUDED, FAILURE, SLOW, SUCCESS, type WindowState, type WindowTotals } from './window.js';
 
-const T0 = 1_800_000_000_000;
-const totals = (w: WindowTotals): WindowTotals => ({
-  successes: w.successes,
-  failures: w.failures,
-  exclusions: w.exclusions,
-  slow: w.slow,
-});
-const T = (successes: number, failures: number, exclusions = 0, slow = 0): WindowTotals => ({
-  successes,
-  failures,
-  exclusions,
-  slow,
-});
 function at(w: TimeWindow, now: number): WindowTotals {
   w.advance(now);
-  return totals(w);
+  return totalsOf(w);
 }
 
 describe('TimeWindow', () => {
   it('a call stays until its bucket is a full window old', () => {
     const w = new TimeWindow(1000, 10); // 100 ms buckets
     w.record(FAILURE, T0 + 150); // bucket [T0+100, T0+200)
-    assert.deepEqual(at(w, T0 + 1099), T(0, 1));
-    assert.deepEqual(at(w, T0 + 1100), T(0, 0));
+    assert.deepEqual(at(w, T0 + 1099), totals(0, 1));
+    assert.deepEqual(at(w, T0 + 1100), totals(0, 0));
   });
 
   it('lives between size - width and size ms, depending on where in its bucket it fell', () => {
     const early = new TimeWindow(1000, 10);
     early.record(SUCCESS, T0);
-    assert.deepEqual(at(early, T0 + 999), T(1, 0));
-    assert.deepEqual(at(early, T0 + 1000), T(0, 0));
+    assert.deepEqual(at(early, T0 + 999), totals(1, 0));
+    assert.deepEqual(at(early, T0 + 1000), totals(0, 0));
     const late = new TimeWindow(1000, 10);
     late.record(SUCCESS, T0 + 99);
-    assert.deepEqual(at(late, T0 + 999), T(1, 0));
-    assert.deepEqual(at(late, T0 + 1000), T(0, 0));
+    assert.deepEqual(at(late, T0 + 999), totals(1, 0));
+    assert.deepEqual(at(late, T0 + 1000), totals(0, 0));
   });
 
   it('buckets expire one by one', () => {
     const w = new TimeWindow(500, 5);
     for (let i = 0; i < 5; i++) w.record(i % 2 === 0 ? SUCCESS : FAILURE + SLOW, T0 + i * 100);
     w.record(EXCLUDED, T0 + 450);
-    assert.deepEqual(at(w, T0 + 499), T(3, 2, 1, 2));
-    assert.deepEqual(at(w, T0 + 500), T(2, 2, 1, 2));
-    assert.deepEqual(at(w, T0 + 600), T(2, 1, 1, 1));
-    assert.deepEqual(at(w, T0 + 700), T(1, 1, 1, 1));
-    assert.deepEqual(at(w, T0 + 800), T(1, 0, 1, 0));
-    assert.deepEqual(at(w, T0 + 900), T(0, 0, 0, 0));
+    assert.deepEqual(at(w, T0 + 499), totals(3, 2, 1, 2));
+    assert.deepEqual(at(w, T0 + 500), totals(2, 2, 1, 2));
+    assert.deepEqual(at(w, T0 + 600), totals(2, 1, 1, 1));
+    assert.deepEqual(at(w, T0 + 700), totals(1, 1, 1, 1));
+    assert.deepEqual(at(w, T0 + 800), totals(1, 0, 1, 0));
+    assert.deepEqual(at(w, T0 + 900), totals(0, 0, 0, 0));
   });
 
   it('a clock that goes backwards expires nothing early; its calls go to the newest bucket', () => {
     const w = new TimeWindow(1000, 10);
     w.record(FAILURE, T0 + 950); // bucket T0+900
     w.advance(T0 - 10_000);
-    assert.deepEqual(totals(w), T(0, 1));
+    assert.deepEqual(totalsOf(w), totals(0, 1));
     w.record(SUCCESS, T0 - 10_000); // recorded into the bucket of T0+900
-    assert.deepEqual(at(w, T0 + 1899), T(1, 1));
-    assert.deepEqual(at(w, T0 + 1900), T(0, 0));
+    assert.deepEqual(at(w, T0 + 1899), totals(1, 1));
+    assert.deepEqual(at(w, T0 + 1900), totals(0, 0));
   });
 
   it('a jump forward past the whole window clears it, however far', () => {
@@ -72,31 +60,31 @@ describe('TimeWindow', () => {
       const w = new TimeWindow(1000, 10);
       for (let i = 0; i < 10; i++) w.record(FAILURE, T0 + i * 100);
       w.record(SUCCESS, T0 + 900 + jump); // a jump of a window or more from the newest bucket
-      assert.deepEqual(totals(w), T(1, 0), `jump ${jump}`);
+      assert.deepEqual(totalsOf(w), totals(1, 0), `jump ${jump}`);
     }
   });
 
   it('a jump forward of k buckets clears k of them', () => {
     const w = new TimeWindow(1000, 10);
     for (let i = 0; i < 10; i++) w.record(FAILURE, T0 + i * 100);
-    assert.deepEqual(at(w, T0 + 999 + 300), T(0, 7));
+    assert.deepEqual(at(w, T0 + 999 + 300), totals(0, 7));
   });
 
   it('a window of one bucket (record, advance twice, record)', () => {
     const w = new TimeWindow(1000, 1);
     w.record(FAILURE, T0);
-    assert.deepEqual(at(w, T0 + 999), T(0, 1));
-    assert.deepEqual(at(w, T0 + 1000), T(0, 0));
-    assert.deepEqual(at(w, T0 + 2000), T(0, 0));
+    assert.deepEqual(at(w, T0 + 999), totals(0, 1));
+    assert.deepEqual(at(w, T0 + 1000), totals(0, 0));
+    assert.deepEqual(at(w, T0 + 2000), totals(0, 0));
     w.record(SUCCESS, T0 + 2000);
-    assert.deepEqual(totals(w), T(1, 0));
+    assert.deepEqual(totalsOf(w), totals(1, 0));
   });
 
   it('a window of 1 ms in 1 bucket', () => {
     const w = new TimeWindow(1, 1);
     w.record(FAILURE, T0);
-    assert.deepEqual(at(w, T0), T(0, 1));
-    assert.deepEqual(at(w, T0 + 1), T(0, 0));
+    assert.deepEqual(at(w, T0), totals(0, 1));
+    assert.deepEqual(at(w, T0 + 1), totals(0, 0));
   });
 
   it('huge windows and huge jumps cost O(buckets), not O(elapsed)', () => {
@@ -105,7 +93,7 @@ describe('TimeWindow', () => {
     const started = performance.now();
     for (let day = 1; day <= 1000; day++) w.record(SUCCESS, T0 + day * 86_400_000);
     const elapsed = performance.now() - started;
-    assert.deepEqual(totals(w), T(1, 0));
+    assert.deepEqual(totalsOf(w), totals(1, 0));
     assert.ok(elapsed < 2000, `1000 jumps took ${elapsed} ms`);
   });
 
@@ -113,21 +101,21 @@ describe('TimeWindow', () => {
     const big = new TimeWindow(1000, 10);
     const top = Number.MAX_SAFE_INTEGER - 1_000_000;
     for (let i = 0; i < 20; i++) big.record(SUCCESS, top + i * 100);
-    assert.deepEqual(totals(big), T(10, 0));
+    assert.deepEqual(totalsOf(big), totals(10, 0));
     const neg = new TimeWindow(1000, 10);
     neg.record(FAILURE, -50);
     neg.record(SUCCESS, 40);
-    assert.deepEqual(at(neg, 899), T(1, 1));
-    assert.deepEqual(at(neg, 900), T(1, 0));
+    assert.deepEqual(at(neg, 899), totals(1, 1));
+    assert.deepEqual(at(neg, 900), totals(1, 0));
   });
 
   it('reset empties it and forgets the head', () => {
     const w = new TimeWindow(1000, 10);
     w.record(FAILURE, T0 + 5000);
     w.reset();
-    assert.deepEqual(totals(w), T(0, 0));
+    assert.deepEqual(totalsOf(w), totals(0, 0));
     w.record(SUCCESS, T0); // an earlier time is fine after a reset
-    assert.deepEqual(at(w, T0 + 999), T(1, 0));
+    assert.deepEqual(at(w, T0 + 999), totals(1, 0));
     assert.deepEqual(w.save().head, Math.floor((T0 + 999) / 100));
   });
 
@@ -141,13 +129,13 @@ describe('TimeWindow', () => {
     assert.equal(saved.data.length, 40);
     const b = new TimeWindow(1000, 10);
     b.restore(saved);
-    assert.deepEqual(totals(b), T(1, 1, 1, 1));
-    assert.deepEqual(at(b, T0 + 1100), T(1, 0, 1, 0));
-    assert.deepEqual(at(b, T0 + 1500), T(0, 0, 0, 0));
+    assert.deepEqual(totalsOf(b), totals(1, 1, 1, 1));
+    assert.deepEqual(at(b, T0 + 1100), totals(1, 0, 1, 0));
+    assert.deepEqual(at(b, T0 + 1500), totals(0, 0, 0, 0));
     const empty = new TimeWindow(1000, 10);
     assert.deepEqual(empty.save(), { kind: 'time', data: [] });
     empty.restore({ kind: 'time', data: [] });
-    assert.deepEqual(totals(empty), T(0, 0));
+    assert.deepEqual(totalsOf(empty), totals(0, 0));
   });
 
   it('restore() validates', () => {
@@ -209,13 +197,13 @@ describe('TimeWindow', () => {
           entries.push({ bucket: head, code });
         } else w.advance(now);
         const inWindow = entries.filter((e) => e.bucket > head - buckets).map((e) => e.code);
-        const expected = T(
+        const expected = totals(
           inWindow.filter((c) => (c & 3) === SUCCESS).length,
           inWindow.filter((c) => (c & 3) === FAILURE).length,
           inWindow.filter((c) => c === EXCLUDED).length,
           inWindow.filter((c) => (c & SLOW) !== 0).length,
         );
-        assert.deepEqual(totals(w), expected, `window ${size}/${buckets}, step ${i}`);
+        assert.deepEqual(totalsOf(w), expected, `window ${size}/${buckets}, step ${i}`);
         assert.ok(w.successes >= 0 && w.failures >= 0 && w.exclusions >= 0 && w.slow >= 0);
       }
     }
