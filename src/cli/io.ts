@@ -3,6 +3,8 @@ export interface OutputStream {
   write(chunk: string): unknown;
   /** True when the stream is a terminal (colours and live output make sense). */
   readonly isTTY?: boolean | undefined;
+  /** The terminal's width in columns, when it is one. */
+  readonly columns?: number | undefined;
 }
 
 /**

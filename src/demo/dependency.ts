@@ -6,9 +6,13 @@ export class DependencyError extends Error {
   /** The phase the dependency was in, e.g. `'failing'`. */
   readonly phase: string;
 
-  constructor(dependency: string, phase: string) {
-    super(`${dependency}: 503 service unavailable`);
+  /** The HTTP status it answers with when reached over HTTP. */
+  readonly status: number;
+
+  constructor(dependency: string, phase: string, status = 503) {
+    super(`${dependency}: ${status} service unavailable`);
     this.phase = phase;
+    this.status = status;
   }
 }
 Object.defineProperty(DependencyError.prototype, 'name', {

@@ -6,9 +6,11 @@ import type { CallEvent, StateChangeEvent, TransitionReason } from '../core/even
 import type { CircuitState, Disposer } from '../core/types.js';
 import { seededRandom } from '../testing/seeded-random.js';
 import { realTimerClock, type TimerClock } from './clock.js';
+import type { BreakerOptions } from '../core/options.js';
 import { SimulatedDependency } from './dependency.js';
 import { CallTally, type CallCounts } from './stats.js';
 import { defaultStory, STORY_LENGTH, type ServiceScript } from './story.js';
+import { inProcessClient, type DependencyClient } from './transport.js';
 
 /** Options of {@link Scenario}. Durations are real milliseconds. */
 export interface ScenarioOptions {
@@ -29,13 +31,27 @@ export interface ScenarioOptions {
   clock?: TimerClock;
   /** The services to simulate. Default: `payments` and `inventory` (see story.ts). */
   services?: readonly ServiceScript[];
+  /**
+   * How the load reaches each dependency. Default: {@link inProcessClient}, a direct call. The
+   * demo's gateway passes HTTP clients for the scripts whose `reach` is `'http'`.
+   */
+  connect?: (dependency: SimulatedDependency, script: ServiceScript) => DependencyClient;
+  /**
+   * Makes the breaker of each service from its options (name and clock included). Default
+   * `new CircuitBreaker(options)`; the gateway gets them from a CircuitBreakerManager.
+   */
+  createBreaker?: (options: BreakerOptions & { name: string }) => CircuitBreaker;
 }
 
 /** A dependency of the scenario and the breaker in front of it. */
 export interface DemoService {
   readonly name: string;
+  /** The script's `thirdParty` phrase, for a dependency someone else runs. */
+  readonly thirdParty: string | undefined;
   readonly breaker: CircuitBreaker;
   readonly dependency: SimulatedDependency;
+  /** How the load reaches the dependency. */
+  readonly client: DependencyClient;
 }
 
 /** One service in a {@link ScenarioTick}. */
@@ -179,22 +195,29 @@ export class Scenario {
     const breakerClock = options.clock ?? systemClock;
     this.start = this.clock.now();
     const storyTime = (): number => (this.clock.now() - this.start) * speed;
-    this.services = services.map((script, i) => ({
-      name: script.name,
-      breaker: new CircuitBreaker({
-        ...script.breaker(speed),
-        name: script.name,
-        clock: breakerClock,
-      }),
-      dependency: new SimulatedDependency({
+    const connect = options.connect ?? inProcessClient;
+    const createBreaker = options.createBreaker ?? ((o) => new CircuitBreaker(o));
+    this.services = services.map((script, i) => {
+      const dependency = new SimulatedDependency({
         name: script.name,
         phases: script.phases,
         clock: this.clock,
         random: seededRandom(seed + i * 0x9e3779b1),
         speed,
         storyTime,
-      }),
-    }));
+      });
+      return {
+        name: script.name,
+        thirdParty: script.thirdParty,
+        breaker: createBreaker({
+          ...script.breaker(speed),
+          name: script.name,
+          clock: breakerClock,
+        }),
+        dependency,
+        client: connect(dependency, script),
+      };
+    });
     this.tracks = this.services.map((service) => ({
       service,
       tally: new CallTally(),
@@ -247,7 +270,9 @@ export class Scenario {
       let cancelLoad = (): void => undefined;
       let cancelTick = (): void => undefined;
       const finish = (by: 'duration' | 'signal'): void => {
-        elapsed = this.elapsed();
+        // A run that reached its duration covers exactly that (its last tick says so), even when
+        // a busy machine ran the final timer a little late.
+        elapsed = by === 'duration' ? duration : this.elapsed();
         cancelLoad();
         cancelTick();
         signal?.removeEventListener('abort', onAbort);
@@ -308,13 +333,13 @@ export class Scenario {
   }
 
   private call(track: Track, signal: AbortSignal, inFlight: Set<Promise<unknown>>): void {
-    const { breaker, dependency } = track.service;
+    const { breaker, dependency, client } = track.service;
     track.tally.add('attempted');
     if (!dependency.phase.healthy) track.attemptedWhileUnhealthy++;
     const call = breaker.tryExecute(
       (callSignal) => {
         track.tally.add('through');
-        return dependency.call(callSignal);
+        return client.call(callSignal);
       },
       { signal },
     );

@@ -26,6 +26,16 @@ export const HANG_LATENCY = 5_000;
 export interface ServiceScript {
   /** The dependency's and its breaker's name. */
   readonly name: string;
+  /**
+   * How the demo's gateway reaches it: over HTTP on a loopback port, or by a direct call.
+   * Default `'in-process'`. A plain `Scenario` calls every dependency directly.
+   */
+  readonly reach?: 'http' | 'in-process';
+  /**
+   * Set for a dependency someone else runs: how the demo's first line names it (`'a flaky
+   * third-party API'`). The others are counted as "simulated dependencies".
+   */
+  readonly thirdParty?: string;
   /** Phases in order of `from`; the first starts at 0. */
   readonly phases: readonly Phase[];
   /**
@@ -51,6 +61,7 @@ const healthy = (from: number, name = 'healthy'): Phase => ({
  */
 export const payments: ServiceScript = {
   name: 'payments',
+  reach: 'http',
   phases: [
     healthy(0),
     {
@@ -108,8 +119,45 @@ export const inventory: ServiceScript = {
   },
 };
 
-/** The services of `breakwater demo`. */
+const flaky = (from: number): Phase => ({
+  from,
+  name: 'flaky',
+  healthy: true,
+  errorRate: 0.06,
+  hangRate: 0.01,
+  latency: [60, 250],
+});
+
+/**
+ * `shipping`: a third-party carrier API, reached over HTTP, that is never quite well: 6 % of
+ * calls fail and 1 % hang (past its 1.5 s call timeout) while latencies spread from 60 to
+ * 250 ms. From 19 s to 22 s it is down (every call fails fast with 503). Its breaker keeps the
+ * default rule (more than 5 failures in a row), so the flakiness alone does not trip it; the
+ * outage does, within a few calls. Open 1.5 s, then 1 probe.
+ */
+export const shipping: ServiceScript = {
+  name: 'shipping',
+  reach: 'http',
+  thirdParty: 'a flaky third-party API',
+  phases: [
+    flaky(0),
+    { from: 19_000, name: 'down', healthy: false, errorRate: 1, hangRate: 0, latency: [5, 20] },
+    flaky(22_000),
+  ],
+  breaker: (speed) => ({
+    timeout: 1_500 / speed,
+    callTimeout: 1_500 / speed,
+  }),
+};
+
+/** The two in-process services of the scripted scenario: what a plain `Scenario` plays. */
 export const defaultStory: readonly ServiceScript[] = [payments, inventory];
+
+/**
+ * The services behind `breakwater demo`'s gateway: `payments` and `shipping` over HTTP on
+ * loopback ports, `inventory` in process.
+ */
+export const gatewayStory: readonly ServiceScript[] = [payments, inventory, shipping];
 
 /**
  * The phase a service is in at `storyTime` (ms). The story repeats every {@link STORY_LENGTH};

@@ -4,9 +4,14 @@ import type { Scenario, ScenarioSummary, ScenarioTick, ServiceTick } from './sce
 import type { CallCounts } from './stats.js';
 import { STORY_LENGTH } from './story.js';
 
-/** How to render: `color` adds ANSI colours (for a terminal). */
+/**
+ * How to render: `color` adds ANSI colours (for a terminal). `width` is the terminal's width in
+ * columns: when the full live line would not fit, a compact one is printed (phase, state,
+ * rejected calls and the two rates per service). Default: no limit.
+ */
 export interface TerminalStyle {
   color: boolean;
+  width?: number | undefined;
 }
 
 const ANSI = { red: 31, green: 32, yellow: 33, bold: 1, dim: 2 } as const;
@@ -78,8 +83,21 @@ function describePhases(scenario: Scenario, index: number): string {
     .join(', ');
 }
 
-/** The lines printed before the first tick: what will happen, and the column titles. */
-export function formatIntro(scenario: Scenario, style: TerminalStyle): string {
+/** How the load reaches a service, when it is not a direct call: ` Called over HTTP at ...`. */
+function describeReach(scenario: Scenario, index: number): string {
+  const via = scenario.services[index]?.client.via ?? 'in process';
+  return via === 'in process' ? '' : ` Called over HTTP at ${via}.`;
+}
+
+/**
+ * The lines printed before the first tick: what will happen, then `notes` (where the
+ * dashboard is, say), then the column titles.
+ */
+export function formatIntro(
+  scenario: Scenario,
+  style: TerminalStyle,
+  notes: readonly string[] = [],
+): string {
   const { services, speed, rate, duration } = scenario;
   const story = STORY_LENGTH / speed;
   const length = Number.isFinite(duration)
@@ -91,19 +109,30 @@ export function formatIntro(scenario: Scenario, style: TerminalStyle): string {
       : ` The ${seconds(STORY_LENGTH)} story plays ${Number(speed.toFixed(2))}x faster (${seconds(story)}).`;
   const repeats = duration > story ? ` The story repeats every ${seconds(story)}.` : '';
   const width = Math.max(...services.map((s) => s.name.length));
+  const own = services.filter((s) => s.thirdParty === undefined).length;
+  const others = services.flatMap((s) => (s.thirdParty === undefined ? [] : [s.thirdParty]));
+  const what = [`${own} simulated dependencies`, ...others].join(' and ');
   const lines = [
     paint(
       style,
       'bold',
-      `breakwater demo: ${services.length} simulated dependencies behind circuit breakers, ${rate} calls/s through each, ${length}.`,
+      `breakwater demo: ${what} behind circuit breakers, ${rate} calls/s through each, ${length}.`,
     ),
     ...(pace || repeats ? [`${pace}${repeats}`.trim()] : []),
     ...services.map(
       (s, i) =>
-        `  ${s.name.padEnd(width)}  ${describePhases(scenario, i)}. Breaker ${describeBreaker(s.breaker.settings)}.`,
+        `  ${s.name.padEnd(width)}  ${describePhases(scenario, i)}. Breaker ${describeBreaker(s.breaker.settings)}.${describeReach(scenario, i)}`,
     ),
-    'Each line: the dependency, its breaker, and calls in the last second: let through, ok,',
-    "failed, rejected; then the breaker's failure and slow-call rates over its window.",
+    ...notes,
+    ...(compact(style, services.length)
+      ? [
+          'Each line: the dependency, its breaker, the calls it rejected in the last second, and',
+          "the breaker's failure and slow-call rates over its window (a wider terminal shows more).",
+        ]
+      : [
+          'Each line: the dependency, its breaker, and calls in the last second: let through, ok,',
+          "failed, rejected; then the breaker's failure and slow-call rates over its window.",
+        ]),
     '',
     header(scenario, style),
   ];
@@ -116,31 +145,45 @@ const STATE = 9;
 const COUNT = 5;
 const RATE = 6;
 
+const TIME = 6;
+const SEPARATOR = 3;
+const FULL_CELL = PHASE + 1 + STATE + 4 * COUNT + 2 * RATE;
+
+/** True when the full line of `services` services does not fit in `style.width`. */
+function compact(style: TerminalStyle, services: number): boolean {
+  return style.width !== undefined && TIME + services * (SEPARATOR + FULL_CELL) > style.width;
+}
+
 function header(scenario: Scenario, style: TerminalStyle): string {
+  const counts = compact(style, scenario.services.length) ? ['rej'] : ['thru', 'ok', 'fail', 'rej'];
   const cells = scenario.services.map(
     (s) =>
       s.name.padEnd(PHASE + 1 + STATE) +
-      ['thru', 'ok', 'fail', 'rej'].map((c) => c.padStart(COUNT)).join('') +
+      counts.map((c) => c.padStart(COUNT)).join('') +
       ['fail%', 'slow%'].map((c) => c.padStart(RATE)).join(''),
   );
   return paint(style, 'bold', ['  time', ...cells].join(' | '));
 }
 
-function cell(s: ServiceTick, style: TerminalStyle): string {
+function cell(s: ServiceTick, style: TerminalStyle, short: boolean): string {
   const phase = s.phase.padEnd(PHASE);
   const c = s.interval;
+  const counts = short ? [c.rejected] : [c.through, c.succeeded, c.failed, c.rejected];
   return (
     (s.healthy ? phase : paint(style, 'yellow', phase)) +
     ' ' +
     state(style, s.state, STATE) +
-    [c.through, c.succeeded, c.failed, c.rejected].map((n) => String(n).padStart(COUNT)).join('') +
+    counts.map((n) => String(n).padStart(COUNT)).join('') +
     [s.failureRate, s.slowCallRate].map((r) => percent(r).padStart(RATE)).join('')
   );
 }
 
 /** One live line: the time, then each service's phase, breaker state, counts and rates. */
 export function formatTick(tick: ScenarioTick, style: TerminalStyle): string {
-  return [seconds(tick.at).padStart(6), ...tick.services.map((s) => cell(s, style))].join(' | ');
+  const short = compact(style, tick.services.length);
+  return [seconds(tick.at).padStart(TIME), ...tick.services.map((s) => cell(s, style, short))].join(
+    ' | ',
+  );
 }
 
 function callsLine(t: CallCounts): string {

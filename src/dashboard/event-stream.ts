@@ -1,0 +1,134 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { scheduleUnref, type CancelTimer, type Clock } from '../core/clock.js';
+import { reportListenerError } from '../core/emitter.js';
+
+/** Options of {@link EventStream}. */
+export interface EventStreamOptions {
+  clock: Clock;
+  /** Ms between `update` events. */
+  updateInterval: number;
+  /** Ms between heartbeat comments. */
+  heartbeatInterval: number;
+  maxClients: number;
+  /** Bytes of unsent output after which a client is dropped. */
+  maxBuffered: number;
+  /** The `update` event's data (JSON), made once per tick for every client. */
+  update: () => string;
+}
+
+/** One Server-Sent Events message. `data` must hold no line break (JSON.stringify's output). */
+export function sseMessage(event: string, data: string): string {
+  return `event: ${event}\ndata: ${data}\n\n`;
+}
+
+/**
+ * The `/events` endpoint: a Server-Sent Events stream per client, an `update` pushed to all of
+ * them every `updateInterval`, messages broadcast as they happen, and a heartbeat comment every
+ * `heartbeatInterval`. The two timers run only while at least one client is connected, and a
+ * client that goes away (or falls `maxBuffered` bytes behind) is dropped at once.
+ */
+export class EventStream {
+  private readonly o: EventStreamOptions;
+  private readonly clients = new Set<ServerResponse>();
+  private cancelUpdate: CancelTimer | undefined;
+  private cancelHeartbeat: CancelTimer | undefined;
+  private closed = false;
+
+  constructor(options: EventStreamOptions) {
+    this.o = options;
+  }
+
+  /** Clients connected now. */
+  get size(): number {
+    return this.clients.size;
+  }
+
+  /**
+   * Starts a stream on `res`: headers, a reconnection delay, then `first` (a full snapshot's
+   * JSON). Refuses with 503 when `maxClients` are connected or the stream is closed.
+   */
+  open(req: IncomingMessage, res: ServerResponse, first: () => string): void {
+    if (this.closed || this.clients.size >= this.o.maxClients) {
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5' });
+      res.end(this.closed ? 'dashboard closed\n' : 'too many dashboard clients\n');
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      // nginx buffers responses unless told not to; a buffered stream is no stream.
+      'x-accel-buffering': 'no',
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    req.socket.setNoDelay(true);
+    this.clients.add(res);
+    res.on('close', () => {
+      this.drop(res);
+    });
+    this.write(res, `retry: 2000\n\n${sseMessage('snapshot', first())}`);
+    this.arm();
+  }
+
+  /** Sends one event to every client. */
+  broadcast(event: string, data: string): void {
+    if (this.clients.size === 0) return;
+    const message = sseMessage(event, data);
+    for (const res of [...this.clients]) this.write(res, message);
+  }
+
+  /** Ends every stream and stops the timers; later clients get 503. */
+  close(): void {
+    this.closed = true;
+    for (const res of [...this.clients]) {
+      this.drop(res);
+      res.end();
+    }
+  }
+
+  private write(res: ServerResponse, chunk: string): void {
+    if (res.destroyed || res.writableEnded) return;
+    res.write(chunk);
+    if (res.writableLength > this.o.maxBuffered) res.destroy();
+  }
+
+  private drop(res: ServerResponse): void {
+    if (!this.clients.delete(res) || this.clients.size > 0) return;
+    this.cancelUpdate?.();
+    this.cancelHeartbeat?.();
+    this.cancelUpdate = undefined;
+    this.cancelHeartbeat = undefined;
+  }
+
+  private schedule(ms: number, callback: () => void): CancelTimer {
+    const { clock } = this.o;
+    return clock.schedule ? clock.schedule(ms, callback) : scheduleUnref(ms, callback);
+  }
+
+  private arm(): void {
+    if (this.cancelUpdate !== undefined) return;
+    const update = (): void => {
+      this.cancelUpdate = undefined;
+      let data: string | undefined;
+      try {
+        data = this.o.update();
+      } catch (error) {
+        reportListenerError('dashboard update', error);
+      }
+      if (data !== undefined) this.broadcast('update', data);
+      if (this.clients.size > 0) this.cancelUpdate = this.schedule(this.o.updateInterval, update);
+    };
+    const heartbeat = (): void => {
+      this.cancelHeartbeat = undefined;
+      for (const res of [...this.clients]) this.write(res, `: heartbeat\n\n`);
+      if (this.clients.size > 0) {
+        this.cancelHeartbeat = this.schedule(this.o.heartbeatInterval, heartbeat);
+      }
+    };
+    this.cancelUpdate = this.schedule(this.o.updateInterval, update);
+    this.cancelHeartbeat = this.schedule(this.o.heartbeatInterval, heartbeat);
+  }
+}

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { pageScript } from './page-script.js';
+import { pageStyle } from './page-style.js';
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Escapes text for HTML element content and quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+/**
+ * The page's Content-Security-Policy: only its own inline script and style run (by their
+ * SHA-256, so nothing injected would), and it connects to its own origin only.
+ */
+export function pageSecurityPolicy(): string {
+  const hash = (text: string): string =>
+    `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+  return [
+    "default-src 'none'",
+    `script-src ${hash(pageScript)}`,
+    `style-src ${hash(pageStyle)}`,
+    "connect-src 'self'",
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/**
+ * The whole page: one self-contained HTML document with its CSS and JavaScript inline (no
+ * other request than `events`). Only `title` comes from outside, and it is escaped; everything
+ * else the page shows arrives as JSON and is set as text by the script.
+ */
+export function renderPage(title: string): string {
+  const t = escapeHtml(title);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<link rel="icon" href="data:,">
+<title>${t}</title>
+<style>${pageStyle}</style>
+</head>
+<body data-connection="connecting">
+<header class="top">
+  <h1 id="title">${t}</h1>
+  <span class="conn" id="conn" role="status">connecting</span>
+  <div class="fleet" aria-label="breakers by state">
+    <span class="chip"><b id="n-total">0</b> breakers</span>
+    <span class="chip closed"><b id="n-closed">0</b> closed</span>
+    <span class="chip half-open"><b id="n-half-open">0</b> half-open</span>
+    <span class="chip open"><b id="n-open">0</b> open</span>
+  </div>
+</header>
+<section class="cascade" id="cascade" data-active="false" aria-live="polite">
+  <span class="label" id="cascade-label">No cascade</span>
+  <span class="meter" aria-hidden="true"><span id="cascade-fill"></span><i id="cascade-mark" hidden></i></span>
+  <span class="why" id="cascade-why">waiting for data</span>
+</section>
+<main>
+  <div class="grid" id="breakers"></div>
+  <p class="empty" id="empty">No breaker to show yet.</p>
+  <section class="log">
+    <h2>Recent transitions, all breakers</h2>
+    <ol class="transitions" id="log"></ol>
+  </section>
+</main>
+<footer><span id="updated"></span><span id="links"></span><span>breakwater dashboard</span></footer>
+<script>${pageScript}</script>
+</body>
+</html>
+`;
+}
