@@ -5,15 +5,13 @@
 // itself is failing, 503 with a Retry-After, at once once the circuit to orders is open.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import {
-  BreakerOpenError,
-  CallTimeoutError,
   CircuitBreakerManager,
-  TooManyRequestsError,
   type CircuitBreaker,
   type DefaultServiceOptions,
 } from '../../src/index.js';
 import { ResilientHttpClient } from '../../src/http/index.js';
 import {
+  callFailure,
   checkPort,
   closeServer,
   hangUpSignal,
@@ -60,13 +58,6 @@ export interface GatewayService {
   close(): Promise<void>;
 }
 
-function reasonOf(error: unknown): UnavailableReason {
-  if (error instanceof BreakerOpenError) return 'circuit-open';
-  if (error instanceof TooManyRequestsError) return 'circuit-half-open';
-  if (error instanceof CallTimeoutError) return 'timeout';
-  return 'unreachable';
-}
-
 /** Starts the gateway on loopback, calling orders at `ordersUrl`. */
 export async function start(options: GatewayOptions): Promise<GatewayService> {
   const port = checkPort('gateway start', options.port ?? 0);
@@ -81,7 +72,7 @@ export async function start(options: GatewayOptions): Promise<GatewayService> {
     manager,
     timeout: options.timeout ?? 1_000,
     // Orders is down, slow, or its circuit is open: say so at once, with when to come back.
-    fallback: (_request, error) => unavailable(reasonOf(error)),
+    fallback: (_request, error) => unavailable(callFailure(error)),
   });
 
   /** 503 with a Retry-After of the time left until the circuit to orders tries again. */

@@ -3,6 +3,7 @@
 // between services, not about a web framework.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BreakerOpenError, CallTimeoutError, TooManyRequestsError } from '../../src/index.js';
 
 /** Largest request body a service reads, in bytes: the example's bodies are tiny. */
 const MAX_BODY = 16 * 1024;
@@ -142,4 +143,15 @@ export function checkPort(where: string, port: unknown): number {
     throw new RangeError(`${where} option port must be an integer 0..65535, got ${quote(port)}`);
   }
   return port;
+}
+
+/** Why a call to the next service did not give an answer, told from its error. */
+export type CallFailure = 'circuit-open' | 'circuit-half-open' | 'timeout' | 'unreachable';
+
+/** The {@link CallFailure} of a call that rejected with `error`. */
+export function callFailure(error: unknown): CallFailure {
+  if (error instanceof BreakerOpenError) return 'circuit-open';
+  if (error instanceof TooManyRequestsError) return 'circuit-half-open';
+  if (error instanceof CallTimeoutError) return 'timeout';
+  return 'unreachable';
 }

@@ -5,16 +5,14 @@
 // down. (A real service would charge the pending orders later, by order id.)
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import {
-  BreakerOpenError,
-  CallTimeoutError,
   CircuitBreakerManager,
-  TooManyRequestsError,
   type CircuitBreaker,
   type DefaultServiceOptions,
 } from '../../src/index.js';
 import { ResilientHttpClient } from '../../src/http/index.js';
 import {
   amountField,
+  callFailure,
   checkPort,
   closeServer,
   hangUpSignal,
@@ -97,14 +95,6 @@ export interface OrdersService {
   close(): Promise<void>;
 }
 
-/** The pending reason a failed call to payments gives, from its error. */
-function reasonOf(error: unknown): PendingReason {
-  if (error instanceof BreakerOpenError) return 'circuit-open';
-  if (error instanceof TooManyRequestsError) return 'circuit-half-open';
-  if (error instanceof CallTimeoutError) return 'timeout';
-  return 'unreachable';
-}
-
 /** Starts the orders service on loopback, calling payments at `paymentsUrl`. */
 export async function start(options: OrdersOptions): Promise<OrdersService> {
   const port = checkPort('orders start', options.port ?? 0);
@@ -118,7 +108,7 @@ export async function start(options: OrdersOptions): Promise<OrdersService> {
     // A charge that could not be made (circuit open, timeout, connection refused) is not an
     // error for the customer: the order is taken, its payment is settled later.
     fallback: (_request, error) =>
-      Response.json({ status: 'pending', reason: reasonOf(error) }, { status: 202 }),
+      Response.json({ status: 'pending', reason: callFailure(error) }, { status: 202 }),
   });
   const stats: OrdersStats = { orders: 0, confirmed: 0, pending: 0 };
   let nextId = 1;
