@@ -200,3 +200,24 @@ describe('execute with something that is not a function', () => {
     assert.equal(breaker.counts.requests, 0);
   });
 });
+
+describe('execute with a signal that is not an AbortSignal', () => {
+  it('rejects with a TypeError naming options.signal, before admission', async () => {
+    const breaker = new CircuitBreaker();
+    const bad = { signal: 'soon' as unknown as AbortSignal };
+    let ran = false;
+    await assert.rejects(
+      breaker.execute(() => {
+        ran = true;
+      }, bad),
+      {
+        name: 'TypeError',
+        message: 'execute(fn, options): options.signal must be an AbortSignal, got "soon"',
+      },
+    );
+    const result = await breaker.tryExecute(() => 1, bad);
+    assert.equal(result.ok, false);
+    assert.equal(ran, false);
+    assert.equal(breaker.counts.requests, 0);
+  });
+});

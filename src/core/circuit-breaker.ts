@@ -75,6 +75,18 @@ const DISABLED = 2;
 const notAFunction = (fn: unknown): TypeError =>
   new TypeError(`execute(fn): fn must be a function, got ${quote(fn)}`);
 
+const notASignal = (signal: unknown): TypeError =>
+  new TypeError(
+    `execute(fn, options): options.signal must be an AbortSignal, got ${quote(signal)}`,
+  );
+
+// Duck-typed, so signals of other realms and AbortSignal-compatible polyfills work.
+const isSignal = (value: unknown): value is AbortSignal =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as Partial<AbortSignal>).addEventListener === 'function' &&
+  typeof (value as Partial<AbortSignal>).removeEventListener === 'function';
+
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   value !== null &&
   (typeof value === 'object' || typeof value === 'function') &&
@@ -221,6 +233,7 @@ export class CircuitBreaker implements CallOwner {
   execute<T>(fn: Protected<T>, options?: CallOptions): Promise<Awaited<T>> {
     if (typeof fn !== 'function') return Promise.reject(notAFunction(fn));
     const signal = options?.signal;
+    if (signal !== undefined && !isSignal(signal)) return Promise.reject(notASignal(signal));
     if (signal?.aborted) return Promise.reject(signal.reason);
     const generation = this.admit();
     if (typeof generation !== 'number') return Promise.reject(generation);
@@ -235,6 +248,9 @@ export class CircuitBreaker implements CallOwner {
   tryExecute<T>(fn: Protected<T>, options?: CallOptions): Promise<CallResult<Awaited<T>>> {
     if (typeof fn !== 'function') return Promise.resolve({ ok: false, error: notAFunction(fn) });
     const signal = options?.signal;
+    if (signal !== undefined && !isSignal(signal)) {
+      return Promise.resolve({ ok: false, error: notASignal(signal) });
+    }
     if (signal?.aborted) return Promise.resolve({ ok: false, error: signal.reason as unknown });
     const generation = this.admitQuietly();
     if (typeof generation !== 'number') return generation;
