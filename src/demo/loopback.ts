@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
+import { ResilientHttpClient } from '../http/client.js';
 import { DependencyError, type SimulatedDependency } from './dependency.js';
 import type { DependencyClient } from './transport.js';
 
@@ -82,17 +83,25 @@ export class LoopbackDependency {
 }
 
 /**
- * Calls a {@link LoopbackDependency} over HTTP with undici's `request` through `agent` (so the
- * demo can close its connections when it stops). 5xx and 429 answers become a DependencyError,
- * as an HTTP client with a breaker would count them. A stand-in for `breakwater/http`'s client.
+ * Calls a {@link LoopbackDependency} over HTTP with breakwater's `ResilientHttpClient`, through
+ * `agent` (so the demo can close its connections when it stops). The demo's breakers are the
+ * manager's, one per service by name, and the scenario calls through them; the client is the
+ * transport here (keep-alive pool, an aborted call closes its connection), and its own
+ * per-origin breaker never trips, so each call is decided once, by the service's breaker.
+ * 5xx and 429 answers become a DependencyError, as the client classifies them.
  */
 export class HttpDependencyClient implements DependencyClient {
   private readonly target: LoopbackDependency;
   private readonly agent: Agent;
+  private readonly http: ResilientHttpClient;
 
   constructor(target: LoopbackDependency, agent: Agent) {
     this.target = target;
     this.agent = agent;
+    this.http = new ResilientHttpClient({
+      dispatcher: agent,
+      breaker: { readyToTrip: () => false },
+    });
   }
 
   get via(): string {
@@ -100,14 +109,13 @@ export class HttpDependencyClient implements DependencyClient {
   }
 
   async call(signal: AbortSignal): Promise<string> {
-    const res = await request(`${this.target.origin}/call`, { signal, dispatcher: this.agent });
-    const text = await res.body.text();
-    if (res.statusCode >= 500 || res.statusCode === 429) {
-      const phase = res.headers[PHASE_HEADER];
+    const res = await this.http.get(`${this.target.origin}/call`, { signal });
+    const text = await res.text();
+    if (res.status >= 500 || res.status === 429) {
       throw new DependencyError(
         this.target.dependency.name,
-        typeof phase === 'string' ? phase : 'unknown',
-        res.statusCode,
+        res.headers.get(PHASE_HEADER) ?? 'unknown',
+        res.status,
       );
     }
     return text;
