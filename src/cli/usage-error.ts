@@ -1,3 +1,4 @@
+import { nameErrorClass } from '../core/errors.js';
 /** Exit code for a command line the CLI cannot use (unknown command, option or bad value). */
 export const USAGE_EXIT_CODE = 2;
 
@@ -15,8 +16,4 @@ export class UsageError extends Error {
     this.command = command;
   }
 }
-Object.defineProperty(UsageError.prototype, 'name', {
-  value: 'UsageError',
-  writable: true,
-  configurable: true,
-});
+nameErrorClass(UsageError, 'UsageError');

@@ -12,6 +12,7 @@ import {
   type ResolvedOptions,
 } from './options.js';
 import { NEVER_ABORTED } from './never-aborted.js';
+import { isThenable } from './thenable.js';
 import { restoreSnapshot } from './snapshot.js';
 import { TimeoutQueue } from './timeout-queue.js';
 import type { CircuitState, Counts, Disposer, Outcome, RejectionReason } from './types.js';
@@ -86,11 +87,6 @@ const isSignal = (value: unknown): value is AbortSignal =>
   value !== null &&
   typeof (value as Partial<AbortSignal>).addEventListener === 'function' &&
   typeof (value as Partial<AbortSignal>).removeEventListener === 'function';
-
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  value !== null &&
-  (typeof value === 'object' || typeof value === 'function') &&
-  typeof (value as { then?: unknown }).then === 'function';
 
 /**
  * A circuit breaker: closed (calls pass and are counted), open (calls are rejected at once) and

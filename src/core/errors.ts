@@ -53,17 +53,28 @@ export class BreakerError extends Error {
   }
 }
 Object.defineProperty(BreakerError.prototype, brand, { value: true });
-Object.defineProperty(BreakerError.prototype, 'name', {
-  value: 'BreakerError',
-  writable: true,
-  configurable: true,
-});
+
+/**
+ * Gives an error class its `name` on the prototype (as the built-in errors have it), so
+ * instances print and compare by it without an own property each.
+ */
+export function nameErrorClass(
+  errorClass: abstract new (...args: never[]) => Error,
+  name: string,
+): void {
+  Object.defineProperty(errorClass.prototype, 'name', {
+    value: name,
+    writable: true,
+    configurable: true,
+  });
+}
+nameErrorClass(BreakerError, 'BreakerError');
 
 /**
  * Runs `make` with stack capture off. Fail-fast rejections are the hot path while a dependency is
  * down; a stack trace there costs ~7x the rest of the rejection and says nothing useful.
  */
-function withoutStack<T>(make: () => T): T {
+export function withoutStack<T>(make: () => T): T {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
@@ -89,11 +100,7 @@ export class BreakerOpenError extends BreakerError {
   }
 }
 markAsRefusal(BreakerOpenError);
-Object.defineProperty(BreakerOpenError.prototype, 'name', {
-  value: 'BreakerOpenError',
-  writable: true,
-  configurable: true,
-});
+nameErrorClass(BreakerOpenError, 'BreakerOpenError');
 
 /** The breaker is half-open and every probe admission of this episode is taken. */
 export class TooManyRequestsError extends BreakerError {
@@ -107,11 +114,7 @@ export class TooManyRequestsError extends BreakerError {
   }
 }
 markAsRefusal(TooManyRequestsError);
-Object.defineProperty(TooManyRequestsError.prototype, 'name', {
-  value: 'TooManyRequestsError',
-  writable: true,
-  configurable: true,
-});
+nameErrorClass(TooManyRequestsError, 'TooManyRequestsError');
 
 /** A call took longer than `callTimeout`; its signal was aborted with this error. */
 export class CallTimeoutError extends BreakerError {
@@ -125,8 +128,4 @@ export class CallTimeoutError extends BreakerError {
 }
 // `TimeoutError` is the name the platform gives timeouts (AbortSignal.timeout), so code that
 // checks `err.name === 'TimeoutError'` treats ours the same way.
-Object.defineProperty(CallTimeoutError.prototype, 'name', {
-  value: 'TimeoutError',
-  writable: true,
-  configurable: true,
-});
+nameErrorClass(CallTimeoutError, 'TimeoutError');

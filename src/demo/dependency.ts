@@ -1,3 +1,4 @@
+import { nameErrorClass } from '../core/errors.js';
 import type { TimerClock } from './clock.js';
 import { HANG_LATENCY, phaseAt, type Phase } from './story.js';
 
@@ -15,11 +16,7 @@ export class DependencyError extends Error {
     this.status = status;
   }
 }
-Object.defineProperty(DependencyError.prototype, 'name', {
-  value: 'DependencyError',
-  writable: true,
-  configurable: true,
-});
+nameErrorClass(DependencyError, 'DependencyError');
 
 /** Options of {@link SimulatedDependency}. */
 export interface SimulatedDependencyOptions {

@@ -1,3 +1,4 @@
+import { nameErrorClass } from '../core/errors.js';
 /** Stable error codes of `breakwater/http`. */
 export const HttpErrorCodes = {
   clientClosed: 'ERR_HTTP_CLIENT_CLOSED',
@@ -12,8 +13,4 @@ export class ClientClosedError extends Error {
     super('ResilientHttpClient is closed');
   }
 }
-Object.defineProperty(ClientClosedError.prototype, 'name', {
-  value: 'ClientClosedError',
-  writable: true,
-  configurable: true,
-});
+nameErrorClass(ClientClosedError, 'ClientClosedError');

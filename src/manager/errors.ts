@@ -1,4 +1,4 @@
-import { BreakerError } from '../core/errors.js';
+import { BreakerError, withoutStack, nameErrorClass } from '../core/errors.js';
 
 /** Stable error codes of the manager. */
 export const ManagerErrorCodes = {
@@ -40,20 +40,10 @@ export class DependencyOpenError extends BreakerError {
 
   /** Builds one without capturing a stack trace: this is a fail-fast path, like an open breaker. */
   static fast(service: string, path: readonly string[], retryAfter: number): DependencyOpenError {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      return new DependencyOpenError(service, path, retryAfter);
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
+    return withoutStack(() => new DependencyOpenError(service, path, retryAfter));
   }
 }
-Object.defineProperty(DependencyOpenError.prototype, 'name', {
-  value: 'DependencyOpenError',
-  writable: true,
-  configurable: true,
-});
+nameErrorClass(DependencyOpenError, 'DependencyOpenError');
 
 /** The manager was closed: it makes no more breakers and runs no more calls. */
 export class ManagerClosedError extends BreakerError {
@@ -61,8 +51,4 @@ export class ManagerClosedError extends BreakerError {
     super('the circuit breaker manager is closed', ManagerErrorCodes.closed, service);
   }
 }
-Object.defineProperty(ManagerClosedError.prototype, 'name', {
-  value: 'ManagerClosedError',
-  writable: true,
-  configurable: true,
-});
+nameErrorClass(ManagerClosedError, 'ManagerClosedError');

@@ -1,10 +1,6 @@
 import type { Protected } from '../core/circuit-breaker.js';
+import { isThenable } from '../core/thenable.js';
 import { IN_FLIGHT, type ManagedBreaker } from './managed-breaker.js';
-
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  value !== null &&
-  (typeof value === 'object' || typeof value === 'function') &&
-  typeof (value as { then?: unknown }).then === 'function';
 
 // A module-level function, called from one small closure per call: a second closure made per
 // call and called from the first (the obvious way to write this) ran many times slower here.

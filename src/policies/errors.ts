@@ -4,6 +4,8 @@ import {
   isRefusal,
   markAsRefusal,
   type BreakerOpenError,
+  withoutStack,
+  nameErrorClass,
 } from '../core/errors.js';
 
 /** Stable error codes of the policies (the core's are in `ErrorCodes`). */
@@ -33,20 +35,10 @@ export class BulkheadRejectedError extends BreakerError {
    * their stack says nothing.
    */
   static fast(bulkheadName: string, limit: number, queue: number): BulkheadRejectedError {
-    const stackLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      return new BulkheadRejectedError(bulkheadName, limit, queue);
-    } finally {
-      Error.stackTraceLimit = stackLimit;
-    }
+    return withoutStack(() => new BulkheadRejectedError(bulkheadName, limit, queue));
   }
 }
-Object.defineProperty(BulkheadRejectedError.prototype, 'name', {
-  value: 'BulkheadRejectedError',
-  writable: true,
-  configurable: true,
-});
+nameErrorClass(BulkheadRejectedError, 'BulkheadRejectedError');
 
 markAsRefusal(BulkheadRejectedError);
 

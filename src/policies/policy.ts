@@ -35,14 +35,7 @@ export type PolicyResult<P> = P extends { readonly [resultType]?: [infer V] } ? 
 /** Passed to `fn` when the caller gave no signal; it never aborts (shared with the core). */
 export { NEVER_ABORTED } from '../core/never-aborted.js';
 
-/** True for anything with a callable `then` (a promise from any library). */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
+export { isThenable } from '../core/thenable.js';
 
 /** Calls `fn(signal)` and returns its outcome as a promise; a synchronous throw becomes a rejection. */
 export function invoke<T>(fn: Protected<T>, signal: AbortSignal): Promise<Awaited<T>> {

@@ -1,3 +1,4 @@
+import { NEVER_ABORTED } from '../../core/never-aborted.js';
 import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 import type { CircuitBreaker } from '../../core/circuit-breaker.js';
 import { reportListenerError } from '../../core/emitter.js';
@@ -15,7 +16,6 @@ export interface TransactionOptions {
 }
 
 // Passed when the breaker gives no signal of its own (no callTimeout): it never aborts.
-const NEVER = new AbortController().signal;
 
 const asError = (value: unknown): Error =>
   value instanceof Error ? value : new Error(String(value), { cause: value });
@@ -205,7 +205,7 @@ export class GuardedPool {
   private runQuery<R extends QueryResultRow>(
     textOrConfig: string | QueryConfig,
     values: readonly unknown[] | undefined,
-    signal: AbortSignal = NEVER,
+    signal: AbortSignal = NEVER_ABORTED,
   ): Promise<QueryResult<R>> {
     return this.acquire().then((client) => {
       if (signal.aborted) {

@@ -1,4 +1,4 @@
-import { BreakerError } from '../../core/errors.js';
+import { BreakerError, nameErrorClass } from '../../core/errors.js';
 
 /** The `code` of {@link PoolExhaustedError}. */
 export const POOL_EXHAUSTED = 'ERR_POOL_EXHAUSTED';
@@ -38,8 +38,4 @@ export class PoolExhaustedError extends BreakerError {
     this.pool = pool;
   }
 }
-Object.defineProperty(PoolExhaustedError.prototype, 'name', {
-  value: 'PoolExhaustedError',
-  writable: true,
-  configurable: true,
-});
+nameErrorClass(PoolExhaustedError, 'PoolExhaustedError');

@@ -1,3 +1,4 @@
+import { nameErrorClass } from '../../core/errors.js';
 import { ManagerErrorCodes } from '../errors.js';
 
 /** One mistake in a config file. */
@@ -41,8 +42,4 @@ export class ConfigError extends Error {
     return this.issues.map((i) => `${i.path}: ${i.message}`);
   }
 }
-Object.defineProperty(ConfigError.prototype, 'name', {
-  value: 'ConfigError',
-  writable: true,
-  configurable: true,
-});
+nameErrorClass(ConfigError, 'ConfigError');

@@ -1,3 +1,4 @@
+import { nameErrorClass } from '../../core/errors.js';
 import type { StateChangeEvent } from '../../core/events.js';
 
 /** The rules an alert can come from. */
@@ -83,8 +84,4 @@ export class AlertDeliveryError extends Error {
     this.retryAfter = options.retryAfter;
   }
 }
-Object.defineProperty(AlertDeliveryError.prototype, 'name', {
-  value: 'AlertDeliveryError',
-  writable: true,
-  configurable: true,
-});
+nameErrorClass(AlertDeliveryError, 'AlertDeliveryError');
