@@ -1,4 +1,5 @@
 import { defaultReadyToTrip, type ResolvedOptions } from '../core/options.js';
+import { formatMs as ms } from '../dashboard/rules.js';
 import type { CircuitState, Disposer } from '../core/types.js';
 import type { Scenario, ScenarioSummary, ScenarioTick, ServiceTick } from './scenario.js';
 import type { CallCounts } from './stats.js';
@@ -44,11 +45,6 @@ function instant(ms: number): string {
 /** A 0..1 rate as a whole percentage; `-` when the breaker has too few calls to tell (-1). */
 function percent(rate: number): string {
   return rate < 0 ? '-' : `${Math.round(rate * 100)}%`;
-}
-
-/** A duration in ms for people: whole ms below a second, else seconds. */
-function ms(value: number): string {
-  return value < 1000 ? `${Math.round(value)}ms` : `${Number((value / 1000).toFixed(2))}s`;
 }
 
 /** The rules of a breaker in one phrase, from its resolved settings. */

@@ -1,7 +1,8 @@
 import { Agent, type Dispatcher } from 'undici';
-import { quote, suggest } from '../core/options.js';
+import { quote } from '../core/options.js';
 import type { CircuitBreakerManager } from '../manager/index.js';
 import { defaultRetryOn } from '../policies/retry-options.js';
+import { checkOptions } from '../policies/validate.js';
 import type { RetryOptions } from '../policies/retry-options.js';
 import { RetryPolicy } from '../policies/retry.js';
 import { defaultClassify, isCallerMistake, isShutdown, type ClassifyResponse } from './classify.js';
@@ -152,18 +153,10 @@ function resolveRetry(value: unknown, failed: WeakSet<Response>): RetryPolicy | 
  * quoting the value. Makes the manager and the agent last, so a bad option leaves nothing open.
  */
 export function resolveClientOptions(options: ResilientHttpClientOptions): ResolvedClientOptions {
-  const given: unknown = options;
-  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
-    throw new TypeError(`${LABEL} options must be an object, got ${quote(given)}`);
+  if ((options as unknown) === undefined) {
+    throw new TypeError(`${LABEL} options must be an object, got undefined`);
   }
-  for (const key of Object.keys(options)) {
-    if (!(KEYS as readonly string[]).includes(key)) {
-      const hint = suggest(key, KEYS);
-      throw new TypeError(
-        `unknown ${LABEL} option ${key}${hint ? ` (did you mean ${hint}?)` : ''}`,
-      );
-    }
-  }
+  checkOptions(LABEL, options, KEYS);
   const timeout =
     options.timeout === undefined
       ? undefined
