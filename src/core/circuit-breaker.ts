@@ -39,6 +39,9 @@ export interface CallOptions {
 /** What `tryExecute` resolves to: never a rejection. */
 export type CallResult<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
+// Marks CircuitBreaker.prototype, so breakers of another copy of the package are recognised.
+const breakerBrand = Symbol.for('breakwater.circuit-breaker');
+
 /** Promise handlers that record the outcome of a call of `generation`. */
 interface Handlers {
   generation: number;
@@ -157,6 +160,11 @@ export class CircuitBreaker implements CallOwner {
       });
     }
     if (channels.created.hasSubscribers) channels.created.publish({ breaker: this });
+  }
+
+  /** True for a CircuitBreaker, also one made by another copy of the package (brand check). */
+  static is(value: unknown): value is CircuitBreaker {
+    return typeof value === 'object' && value !== null && breakerBrand in value;
   }
 
   /** The current state; reading it applies elapsed time (and fires any transition it causes). */
@@ -816,3 +824,4 @@ export class CircuitBreaker implements CallOwner {
     };
   }
 }
+Object.defineProperty(CircuitBreaker.prototype, breakerBrand, { value: true });

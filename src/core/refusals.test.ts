@@ -51,3 +51,14 @@ describe('refusals of inner policies', () => {
     assert.equal(breaker.state, 'open');
   });
 });
+
+describe('CircuitBreaker.is', () => {
+  it('recognises breakers and subclasses by brand, and nothing shaped like one', () => {
+    class Named extends CircuitBreaker {}
+    assert.equal(CircuitBreaker.is(new CircuitBreaker()), true);
+    assert.equal(CircuitBreaker.is(new Named()), true);
+    const lookalike = { execute: () => 1, allow: () => 1, onTransition: () => 1, name: '' };
+    assert.equal(CircuitBreaker.is(lookalike), false);
+    assert.equal(CircuitBreaker.is(null), false);
+  });
+});

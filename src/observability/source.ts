@@ -1,4 +1,4 @@
-import type { CircuitBreaker } from '../core/circuit-breaker.js';
+import { CircuitBreaker } from '../core/circuit-breaker.js';
 import { reportListenerError } from '../core/emitter.js';
 import { quote } from '../core/options.js';
 
@@ -27,13 +27,7 @@ export type BreakerTarget = CircuitBreaker | readonly CircuitBreaker[] | Breaker
 
 /** True for a CircuitBreaker, also one made by another copy of the package. */
 export function isBreaker(value: unknown): value is CircuitBreaker {
-  if (typeof value !== 'object' || value === null) return false;
-  const b = value as Partial<Record<'onCall' | 'onTransition' | 'name', unknown>>;
-  return (
-    typeof b.onCall === 'function' &&
-    typeof b.onTransition === 'function' &&
-    typeof b.name === 'string'
-  );
+  return CircuitBreaker.is(value);
 }
 
 function isSource(value: unknown): value is BreakerSource {
