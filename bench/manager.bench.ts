@@ -218,8 +218,7 @@ export async function run(): Promise<void> {
   );
   console.log(
     '[1] the floor of any lookup by name: a Map of the same breakers, and nothing else\n' +
-      "[2] a windowed breaker's counts do not show calls in flight, so with idle eviction on the\n" +
-      '    manager counts them itself (unless a callTimeout shorter than idleTimeout bounds them)',
+      "[2] with idle eviction on, calls in flight are the breaker's callsInFlight",
   );
 
   const plain = await measureHeap(import.meta.url, 'plainBreaker', IDLE_SERVICES);

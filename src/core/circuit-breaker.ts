@@ -118,6 +118,8 @@ export class CircuitBreaker implements CallOwner {
   // in-flight probes time out.
   private admitted = 0;
   private inFlight = 0;
+  // Admitted calls of any generation whose outcome has not been reported yet.
+  private running = 0;
   private requests = 0;
   private successes = 0;
   private failures = 0;
@@ -207,6 +209,14 @@ export class CircuitBreaker implements CallOwner {
     this.refresh();
     const calls = w.successes + w.failures;
     return calls < this.o.minimumCalls || calls === 0 ? -1 : w.slow / calls;
+  }
+
+  /**
+   * Calls admitted and not settled yet, of any generation (a late result of an old generation
+   * still counts until it arrives). A manager never evicts a breaker while this is above 0.
+   */
+  get callsInFlight(): number {
+    return this.running;
   }
 
   /** Ms until an open breaker turns half-open: 0 when not open, `Infinity` when forced open. */
@@ -384,7 +394,10 @@ export class CircuitBreaker implements CallOwner {
   /** Admits a call: returns its generation (-1: disabled, record nothing) or the error. */
   private admit(): number | BreakerError {
     const result = this.tryAdmit();
-    if (typeof result === 'number') return result;
+    if (typeof result === 'number') {
+      this.running++;
+      return result;
+    }
     const error =
       result === 'open'
         ? BreakerOpenError.fast(this.name, this.retryAfterNow(admittedAt))
@@ -396,7 +409,10 @@ export class CircuitBreaker implements CallOwner {
   /** Like `admit`, but a rejection comes as a ready `{ ok: false }` promise, cached per ms. */
   private admitQuietly(): number | Promise<CallResult<never>> {
     const result = this.tryAdmit();
-    if (typeof result === 'number') return result;
+    if (typeof result === 'number') {
+      this.running++;
+      return result;
+    }
     const now = admittedAt;
     const x = this.extras();
     let cached = x.rejection;
@@ -583,6 +599,7 @@ export class CircuitBreaker implements CallOwner {
       this.x?.calls === undefined &&
       !channels.call.hasSubscribers
     ) {
+      this.running--;
       this.successes++;
       this.consecutiveSuccesses++;
       this.consecutiveFailures = 0;
@@ -593,6 +610,7 @@ export class CircuitBreaker implements CallOwner {
 
   /** @internal Records an outcome of a call admitted in `generation`. See {@link CallOwner}. */
   finishCall(generation: number, start: number, kind: number, error: unknown): void {
+    this.running--;
     if (kind === CLASSIFY) kind = this.classify(error);
     const measured = !Number.isNaN(start);
     const needsNow = measured || this.current !== 'closed' || this.timeSensitive;

@@ -62,3 +62,25 @@ describe('CircuitBreaker.is', () => {
     assert.equal(CircuitBreaker.is(null), false);
   });
 });
+
+describe('callsInFlight', () => {
+  it('counts admitted calls until their outcome is reported, of any generation', async () => {
+    const breaker = new CircuitBreaker({ readyToTrip: (c) => c.totalFailures >= 1 });
+    let release!: () => void;
+    const slow = breaker.execute(() => new Promise<void>((r) => (release = r)));
+    const done = breaker.allow();
+    assert.equal(breaker.callsInFlight, 2);
+    await assert.rejects(breaker.execute(() => Promise.reject(new Error('down'))));
+    assert.equal(breaker.state, 'open');
+    assert.equal(breaker.callsInFlight, 2, 'calls of the old generation are still out');
+    await assert.rejects(
+      breaker.execute(() => 1),
+      BreakerOpenError,
+    );
+    assert.equal(breaker.callsInFlight, 2, 'a rejected call was never in flight');
+    release();
+    await slow;
+    done(true);
+    assert.equal(breaker.callsInFlight, 0);
+  });
+});

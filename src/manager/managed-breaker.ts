@@ -3,15 +3,13 @@ import type { BreakerOptions } from '../core/options.js';
 import type { ResolvedService } from './settings.js';
 
 // The manager's fields are keyed by symbols: a breaker's private fields are ordinary
-// properties at run time, so a plain name (the core has its own `inFlight`) could collide.
+// properties at run time, so a plain name could collide with one of them.
 /** Key of the service's settings. */
 export const CONF = Symbol('breakwater.manager.conf');
 /** Key of "used since the last sweep". */
 export const USED = Symbol('breakwater.manager.used');
 /** Key of the clock time of the last sweep that found it used (or of its creation). */
 export const SEEN_AT = Symbol('breakwater.manager.seenAt');
-/** Key of the number of calls started through `execute` and not settled (when `conf.track`). */
-export const IN_FLIGHT = Symbol('breakwater.manager.inFlight');
 
 /** Key of "no longer the service's breaker" (dropped or replaced): handles look again. */
 export const DETACHED = Symbol('breakwater.manager.detached');
@@ -26,7 +24,6 @@ export class ManagedBreaker extends CircuitBreaker {
   [CONF]: ResolvedService;
   [USED] = false;
   [SEEN_AT]: number;
-  [IN_FLIGHT] = 0;
   [DETACHED] = false;
 
   /**

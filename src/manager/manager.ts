@@ -23,8 +23,7 @@ import {
   type ResolvedSettings,
 } from './settings.js';
 import { readManagerState } from './state.js';
-import { trackCall } from './track.js';
-import { CONF, DETACHED, IN_FLIGHT, ManagedBreaker, SEEN_AT, USED } from './managed-breaker.js';
+import { CONF, DETACHED, ManagedBreaker, SEEN_AT, USED } from './managed-breaker.js';
 import type {
   CascadeEvent,
   CascadeStatus,
@@ -270,7 +269,9 @@ export class CircuitBreakerManager {
     for (const entry of this.entries.values()) {
       // Reading the state applies elapsed time, so open breakers due for half-open turn now.
       const state = entry.state;
-      if (entry[USED] || entry[IN_FLIGHT] > 0 || (state === 'closed' && running(entry))) {
+      // A call that callTimeout bounds below idleTimeout cannot outlive an idle period.
+      const bounded = (entry.settings.callTimeout ?? Infinity) < idle;
+      if (entry[USED] || (entry.callsInFlight > 0 && !bounded)) {
         entry[USED] = false;
         entry[SEEN_AT] = now;
       } else if (now - entry[SEEN_AT] >= idle && state === 'closed' && entry.forcedState === null) {
@@ -561,7 +562,7 @@ export class CircuitBreakerManager {
       const blocked = this.blocking(entry);
       if (blocked !== undefined) return Promise.reject(blocked);
     }
-    return entry.execute(entry[CONF].track ? trackCall(entry, fn) : fn, options);
+    return entry.execute(fn, options);
   }
 
   /** @internal `tryExecute` once the breaker is known. */
@@ -574,7 +575,7 @@ export class CircuitBreakerManager {
       const blocked = this.blocking(entry);
       if (blocked !== undefined) return Promise.resolve({ ok: false, error: blocked });
     }
-    return entry.tryExecute(entry[CONF].track ? trackCall(entry, fn) : fn, options);
+    return entry.tryExecute(fn, options);
   }
 
   private confFor(service: string): ResolvedService {
@@ -764,18 +765,6 @@ export class CircuitBreakerManager {
     }
     return event;
   }
-}
-
-/**
- * Calls admitted in the current generation of a closed breaker without a window and not yet
- * recorded (`requests` counts admissions there, the totals count outcomes). Calls of older
- * generations do not matter: the breaker would ignore their outcomes anyway. With a window,
- * `requests` counts outcomes only, so the manager counts such calls itself (`trackCall`).
- */
-function running(breaker: CircuitBreaker): boolean {
-  if (breaker.settings.window !== undefined) return false;
-  const c = breaker.counts;
-  return c.requests > c.totalSuccesses + c.totalFailures + c.totalExclusions;
 }
 
 /**

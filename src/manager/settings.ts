@@ -24,12 +24,6 @@ export interface ResolvedService {
   readonly dependsOn: readonly string[];
   /** Everything depended on, deepest first. */
   readonly closure: readonly Dependency[];
-  /**
-   * Calls must be counted in flight by the manager for idle eviction: the breaker has a window
-   * (so its counts do not show calls in flight) and no `callTimeout` shorter than `idleTimeout`
-   * (which would bound them). False while eviction is off.
-   */
-  readonly track: boolean;
 }
 
 /** Manager settings, checked, with defaults applied. */
@@ -146,7 +140,6 @@ function build(
   clock: Clock,
   dependsOn: readonly string[],
   closure: readonly Dependency[],
-  idleTimeout: number,
 ): ResolvedService {
   const options: Record<string, unknown> = { ...spec };
   const n = options.consecutiveFailures;
@@ -168,12 +161,8 @@ function build(
   } catch (error) {
     fail(error instanceof RangeError ? 'range' : 'type', path, (error as Error).message);
   }
-  const { window, callTimeout } = resolved;
-  const track =
-    Number.isFinite(idleTimeout) &&
-    window !== undefined &&
-    !(callTimeout !== undefined && callTimeout < idleTimeout);
-  return { spec, options, window, dependsOn, closure, track };
+  const { window } = resolved;
+  return { spec, options, window, dependsOn, closure };
 }
 
 function readMs(value: unknown, key: string, fallback: number, allowInfinity: boolean): number {
@@ -218,14 +207,14 @@ export function resolveSettings(options: ManagerOptions, clock: Clock): Resolved
   const sweepInterval = Number.isFinite(idleTimeout)
     ? readMs(options.sweepInterval, 'sweepInterval', fallbackSweep, false)
     : (readMs(options.sweepInterval, 'sweepInterval', 1, false), Infinity);
-  const defaults = build(merge({}, defaultsLayer), ['defaults'], clock, [], [], idleTimeout);
+  const defaults = build(merge({}, defaultsLayer), ['defaults'], clock, [], []);
   const services = new Map<string, ResolvedService>();
   for (const [name, layer] of layers) {
     const deps = graph.get(name) ?? [];
     const spec = merge(defaultsLayer, layer);
     services.set(
       name,
-      build(spec, ['services', name], clock, deps, dependencyClosure(name, graph), idleTimeout),
+      build(spec, ['services', name], clock, deps, dependencyClosure(name, graph)),
     );
   }
 
