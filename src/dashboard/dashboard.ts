@@ -3,15 +3,16 @@ import { EventStream } from './event-stream.js';
 import type { DashboardTarget } from './fleet.js';
 import { DashboardMonitor } from './monitor.js';
 import { resolveDashboardOptions, type DashboardOptions } from './options.js';
-import { pageSecurityPolicy, renderPage } from './page.js';
+import { pageScript, pageSecurityPolicy, renderPage } from './page.js';
 import type { DashboardSnapshot } from './types.js';
 
 /**
  * The dashboard as a plain Node request handler. It answers:
  * - `/` (and `/index.html`): the page, one self-contained HTML file;
  * - `/events`: a Server-Sent Events stream: a `snapshot` at once, an `update` every second, a
- *   `transition` as each happens, `cascade` when the fleet signal turns on or off, and
- *   heartbeat comments;
+ *   `transition` as each happens, `cascade` when the fleet signal turns on or off (each of
+ *   these two followed at once by an `update` taken after it, from which the page renders),
+ *   and heartbeat comments;
  * - `/api/snapshot`: the full snapshot as JSON.
  *
  * Paths are those of `req.url`, which Express and most routers make relative to the mount path:
@@ -65,8 +66,9 @@ function route(url: string | undefined): Route | undefined {
 export function dashboard(target: DashboardTarget, options?: DashboardOptions): DashboardHandler {
   const o = resolveDashboardOptions(options);
   const monitor = new DashboardMonitor(target, o);
-  const page = Buffer.from(renderPage(o.title));
-  const policy = pageSecurityPolicy();
+  const script = pageScript();
+  const page = Buffer.from(renderPage(o.title, script));
+  const policy = pageSecurityPolicy(script);
   const stream = new EventStream({
     clock: o.clock,
     updateInterval: o.updateInterval,
@@ -78,9 +80,11 @@ export function dashboard(target: DashboardTarget, options?: DashboardOptions): 
   monitor.listen({
     transition: (view) => {
       stream.broadcast('transition', JSON.stringify(view));
+      stream.soon();
     },
     cascade: (view) => {
       stream.broadcast('cascade', JSON.stringify(view));
+      stream.soon();
     },
   });
   let closed = false;

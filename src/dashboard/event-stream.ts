@@ -16,6 +16,12 @@ export interface EventStreamOptions {
   update: () => string;
 }
 
+/**
+ * Fewest real ms between two prompt updates (see {@link EventStream.soon}): a storm of
+ * transitions costs at most 20 snapshots a second, not one per transition.
+ */
+const PROMPT_GAP = 50;
+
 /** One Server-Sent Events message. `data` must hold no line break (JSON.stringify's output). */
 export function sseMessage(event: string, data: string): string {
   return `event: ${event}\ndata: ${data}\n\n`;
@@ -32,6 +38,9 @@ export class EventStream {
   private readonly clients = new Set<ServerResponse>();
   private cancelUpdate: CancelTimer | undefined;
   private cancelHeartbeat: CancelTimer | undefined;
+  private prompt: NodeJS.Immediate | NodeJS.Timeout | undefined;
+  /** `performance.now()` of the last update sent, for {@link PROMPT_GAP}. */
+  private lastUpdate = -Infinity;
   private closed = false;
 
   constructor(options: EventStreamOptions) {
@@ -80,9 +89,27 @@ export class EventStream {
     for (const res of [...this.clients]) this.write(res, message);
   }
 
+  /**
+   * Sends an update as soon as the current burst of work is done (coalesced, and at most one
+   * per {@link PROMPT_GAP}), besides the regular ones: called after a transition or a cascade
+   * change so that the pages render the new state from one snapshot at once, instead of
+   * patching part of the page from the event and the rest a second later.
+   */
+  soon(): void {
+    if (this.prompt !== undefined || this.clients.size === 0 || this.closed) return;
+    const run = (): void => {
+      this.prompt = undefined;
+      this.sendUpdate();
+    };
+    const wait = this.lastUpdate + PROMPT_GAP - performance.now();
+    this.prompt = wait > 0 ? setTimeout(run, wait) : setImmediate(run);
+    this.prompt.unref();
+  }
+
   /** Ends every stream and stops the timers; later clients get 503. */
   close(): void {
     this.closed = true;
+    this.cancelPrompt();
     for (const res of [...this.clients]) {
       this.drop(res);
       res.end();
@@ -95,8 +122,28 @@ export class EventStream {
     if (res.writableLength > this.o.maxBuffered) res.destroy();
   }
 
+  private cancelPrompt(): void {
+    if (this.prompt === undefined) return;
+    clearTimeout(this.prompt as NodeJS.Timeout);
+    clearImmediate(this.prompt as NodeJS.Immediate);
+    this.prompt = undefined;
+  }
+
+  private sendUpdate(): void {
+    if (this.clients.size === 0) return;
+    this.lastUpdate = performance.now();
+    let data: string | undefined;
+    try {
+      data = this.o.update();
+    } catch (error) {
+      reportListenerError('dashboard update', error);
+    }
+    if (data !== undefined) this.broadcast('update', data);
+  }
+
   private drop(res: ServerResponse): void {
     if (!this.clients.delete(res) || this.clients.size > 0) return;
+    this.cancelPrompt();
     this.cancelUpdate?.();
     this.cancelHeartbeat?.();
     this.cancelUpdate = undefined;
@@ -112,13 +159,7 @@ export class EventStream {
     if (this.cancelUpdate !== undefined) return;
     const update = (): void => {
       this.cancelUpdate = undefined;
-      let data: string | undefined;
-      try {
-        data = this.o.update();
-      } catch (error) {
-        reportListenerError('dashboard update', error);
-      }
-      if (data !== undefined) this.broadcast('update', data);
+      this.sendUpdate();
       if (this.clients.size > 0) this.cancelUpdate = this.schedule(this.o.updateInterval, update);
     };
     const heartbeat = (): void => {

@@ -6,6 +6,7 @@
 export { dashboard } from './dashboard.js';
 export type { DashboardHandler } from './dashboard.js';
 export type { DashboardOptions } from './options.js';
+export type { DashboardPanel } from './panels.js';
 export type { DashboardTarget } from './fleet.js';
 export type {
   BreakerRules,
@@ -16,6 +17,8 @@ export type {
   DashboardSnapshot,
   FleetView,
   HistoryPoint,
+  PanelRow,
+  PanelView,
   TransitionView,
 } from './types.js';
 export { BreakerSet, fromBreakers } from '../observability/source.js';

@@ -5,6 +5,7 @@ import { BreakerWatcher } from '../observability/source.js';
 import { cascadeView, computeCascade, resolveTarget, type CascadeSignal } from './fleet.js';
 import type { ResolvedDashboardOptions } from './options.js';
 import { BreakerRecorder, RESOLUTION, secondOf } from './recorder.js';
+import { panelViews } from './panels.js';
 import { describeRules } from './rules.js';
 import type {
   BreakerView,
@@ -203,6 +204,7 @@ export class DashboardMonitor {
       since: r.since,
       history: { from, points: r.history(from, now) },
       transitions: full ? r.transitions() : [],
+      panels: panelViews(this.o.panels, b),
     };
   }
 }

@@ -17,6 +17,7 @@ describe('dashboard options', () => {
       cascadeRuleGiven: false,
       describe: undefined,
       links: [],
+      panels: [],
       maxClients: 100,
       maxBuffered: 1 << 20,
     });
@@ -73,6 +74,26 @@ describe('dashboard options', () => {
       },
       'RangeError',
       'dashboard: option links[1].href must be a path or an http(s) URL, got "javascript:alert(1)"',
+    ],
+    [
+      { panels: [{ id: 'Fleet Scope', title: 'x', rows: () => undefined }] },
+      'TypeError',
+      'dashboard: option panels[0].id must be lower-case letters, digits and -, got "Fleet Scope"',
+    ],
+    [
+      {
+        panels: [
+          { id: 'fleet', title: 'Fleet', rows: () => undefined },
+          { id: 'fleet', title: 'Again', rows: () => undefined },
+        ],
+      },
+      'TypeError',
+      'dashboard: option panels[1].id must be unique, got "fleet"',
+    ],
+    [
+      { panels: [{ id: 'fleet', title: 'Fleet', rows: [] }] },
+      'TypeError',
+      'dashboard: option panels[0].rows must be a function, got []',
     ],
     [
       { maxClients: -1 },

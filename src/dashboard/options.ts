@@ -1,6 +1,7 @@
 import type { CircuitBreaker } from '../core/circuit-breaker.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { quote, suggest } from '../core/options.js';
+import { checkPanels, type DashboardPanel } from './panels.js';
 import type { DashboardLink } from './types.js';
 
 /** Options of `dashboard()`. Durations are milliseconds. */
@@ -33,6 +34,8 @@ export interface DashboardOptions {
   describe?: (breaker: CircuitBreaker) => string | undefined;
   /** Links shown in the page's footer (`/metrics`, `/readyz`, ...). */
   links?: readonly DashboardLink[];
+  /** Extra panels on every breaker's card, in this order (see {@link DashboardPanel}). Default none. */
+  panels?: readonly DashboardPanel[];
   /** Most event-stream clients at once; more get 503. Default 100. */
   maxClients?: number;
   /** A client whose unsent output exceeds this many bytes is disconnected (it reconnects). Default 1 MiB. */
@@ -53,6 +56,7 @@ export interface ResolvedDashboardOptions {
   cascadeRuleGiven: boolean;
   describe: ((breaker: CircuitBreaker) => string | undefined) | undefined;
   links: DashboardLink[];
+  panels: readonly DashboardPanel[];
   maxClients: number;
   maxBuffered: number;
 }
@@ -68,6 +72,7 @@ const KNOWN = [
   'cascadeMinimumOpen',
   'describe',
   'links',
+  'panels',
   'maxClients',
   'maxBuffered',
 ] as const;
@@ -166,6 +171,7 @@ export function resolveDashboardOptions(options: unknown): ResolvedDashboardOpti
     cascadeRuleGiven: o.cascadeThreshold !== undefined || o.cascadeMinimumOpen !== undefined,
     describe: describe as ResolvedDashboardOptions['describe'],
     links: links(o.links),
+    panels: checkPanels(o.panels),
     maxClients: number(o, 'maxClients', 100, whole, 'an integer >= 1'),
     maxBuffered: number(o, 'maxBuffered', 1 << 20, whole, 'an integer number of bytes >= 1'),
   };

@@ -100,6 +100,12 @@ main { padding: 14px 20px 24px; }
 .bar i { position: absolute; top: -2px; bottom: -2px; width: 2px; background: var(--ink); opacity: .5; }
 .counts, .rule { font-size: 12px; color: var(--muted); overflow-wrap: anywhere; }
 .rule { margin-top: 2px; }
+.panels { margin-top: 6px; display: grid; gap: 6px; }
+.panel { border-top: 1px solid var(--line); padding-top: 6px; }
+.panel h3 { font-size: 11px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); margin: 0 0 2px; font-weight: 600; }
+.panel dl { display: grid; grid-template-columns: max-content 1fr; gap: 0 10px; margin: 0; font-size: 12.5px; }
+.panel dt { color: var(--muted); } .panel dd { margin: 0; overflow-wrap: anywhere; font-weight: 600; }
+.panel dd[data-tone="ok"] { color: var(--closed); } .panel dd[data-tone="warn"] { color: var(--half); } .panel dd[data-tone="bad"] { color: var(--open); }
 .history { margin-top: 8px; border-top: 1px solid var(--line); padding-top: 6px; }
 .history h3, .log h2 { font-size: 11px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); margin: 0 0 4px; font-weight: 600; }
 ol.transitions { list-style: none; margin: 0; padding: 0; font-size: 12.5px; }

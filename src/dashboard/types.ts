@@ -93,6 +93,24 @@ export interface BreakerView {
   history: { from: number; points: HistoryPoint[] };
   /** The most recent transitions, oldest first. Full snapshots only; updates carry `[]`. */
   transitions: TransitionView[];
+  /** The extra panels of the `panels` option that have something to say about this breaker. */
+  panels: PanelView[];
+}
+
+/** One line of a {@link PanelView}. */
+export interface PanelRow {
+  label: string;
+  value: string | number;
+  /** Colours the value: `'ok'` green, `'warn'` amber, `'bad'` red. Default: plain. */
+  tone?: 'ok' | 'warn' | 'bad';
+}
+
+/** A panel of a breaker's card, as the page shows it: a title over label / value rows. */
+export interface PanelView {
+  /** The panel's id (see `DashboardPanel.id`). */
+  id: string;
+  title: string;
+  rows: PanelRow[];
 }
 
 /** The fleet-level cascade signal: too many breakers open at once. */

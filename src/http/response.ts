@@ -193,7 +193,8 @@ Object.defineProperties(HttpResponse.prototype, {
     value(this: HttpResponse): Promise<Blob> {
       return reading(
         this,
-        (bytes, r) => new Blob([bytes], { type: r.headers.get('content-type') ?? '' }),
+        (bytes, r) =>
+          new Blob([new Uint8Array(bytes)], { type: r.headers.get('content-type') ?? '' }),
       );
     },
   },
@@ -202,8 +203,10 @@ Object.defineProperties(HttpResponse.prototype, {
     writable: true,
     value(this: HttpResponse): Promise<FormData> {
       // Parsing multipart bodies is the platform's job.
-      const copy = reading(this, (bytes, r) => new Response(bytes, { headers: r.headers }));
-      // eslint-disable-next-line @typescript-eslint/no-deprecated -- the standard member, kept
+      const copy = reading(
+        this,
+        (bytes, r) => new Response(new Uint8Array(bytes), { headers: r.headers }),
+      );
       return copy.then((response) => response.formData());
     },
   },

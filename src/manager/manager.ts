@@ -19,6 +19,7 @@ import {
   overlaySettings,
   resolveSettings,
   sameWindow,
+  table,
   type ResolvedService,
   type ResolvedSettings,
 } from './settings.js';
@@ -467,7 +468,7 @@ export class CircuitBreakerManager {
 
   /** Every breaker's state as plain JSON, for `import()` after a restart or elsewhere. */
   export(): ManagerState {
-    const breakers: ManagerState['breakers'] = {};
+    const breakers: ManagerState['breakers'] = table();
     for (const entry of this.entries.values()) {
       breakers[entry.name] = {
         window: entry.settings.window ?? null,

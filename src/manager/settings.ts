@@ -69,7 +69,7 @@ function readLayer(
   if (value === undefined) return {};
   if (!isObject(value))
     fail('type', path, `expected an object of breaker options, got ${quote(value)}`);
-  const layer: Record<string, unknown> = {};
+  const layer = table<unknown>();
   for (const [key, v] of Object.entries(value)) if (v !== undefined) layer[key] = v;
   if ('name' in layer) {
     fail('type', [...path, 'name'], 'not allowed: every breaker is named after its service');
@@ -123,7 +123,7 @@ function merge(
   defaults: Readonly<Record<string, unknown>>,
   own: Readonly<Record<string, unknown>>,
 ): Record<string, unknown> {
-  const spec: Record<string, unknown> = { ...defaults };
+  const spec = Object.assign(table<unknown>(), defaults);
   if ('readyToTrip' in own || 'consecutiveFailures' in own) {
     delete spec.readyToTrip;
     delete spec.consecutiveFailures;
@@ -258,7 +258,7 @@ export function sameWindow(
 
 /** `top` over `base`, key by key; the trip rule (readyToTrip / consecutiveFailures) is one slot. */
 function overlay<T extends object>(base: T | undefined, top: T | undefined): T {
-  const out: Record<string, unknown> = { ...base };
+  const out: Record<string, unknown> = Object.assign(table<unknown>(), base);
   const over = (top ?? {}) as Record<string, unknown>;
   if (over.readyToTrip !== undefined || over.consecutiveFailures !== undefined) {
     delete out.readyToTrip;
@@ -273,12 +273,21 @@ function overlay<T extends object>(base: T | undefined, top: T | undefined): T {
  * (functions such as `isExcluded`, a clock) and the file's values win where both set a key.
  */
 export function overlaySettings(base: ManagerOptions, file: ManagerSettings): ManagerOptions {
-  const services: Record<string, ServiceOptions> = { ...base.services };
+  const services = Object.assign(table<ServiceOptions>(), base.services);
   for (const [name, own] of Object.entries(file.services ?? {})) {
-    services[name] = overlay(base.services?.[name], own);
+    const fromCode = base.services !== undefined && Object.hasOwn(base.services, name);
+    services[name] = overlay(fromCode ? base.services?.[name] : undefined, own);
   }
   const out: ManagerOptions = overlay(base, { ...file, defaults: undefined, services: undefined });
   out.defaults = overlay(base.defaults, file.defaults);
   out.services = services;
   return out;
+}
+
+/**
+ * An empty null-prototype object for a table keyed by names from outside (services, options):
+ * `__proto__` or `constructor` is then an own key like any other, never the prototype.
+ */
+export function table<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
 }

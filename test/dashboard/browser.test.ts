@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { CircuitBreaker } from '../../src/core/circuit-breaker.js';
 import { dashboard, type DashboardHandler } from '../../src/dashboard/index.js';
+import { ManualClock } from '../../src/testing/manual-clock.js';
 import { skipWithout } from '../e2e/demo-process.js';
 import { CHROMIUM, launchChromium, pageErrors, screenshot, viewports } from './browser.js';
 
@@ -23,10 +24,14 @@ describe('the dashboard in chromium', { skip, timeout: 60_000 }, () => {
   let server: Server;
   let board: DashboardHandler;
   let url: string;
+  // The open wait runs on a clock of the test's own: on real time it could end (and the page
+  // show open -> half-open) before the test has made its other changes, in another order.
+  const hostileClock = new ManualClock(Date.now());
   const hostile = new CircuitBreaker({
     name: HOSTILE,
     readyToTrip: (c) => c.consecutiveFailures >= 1,
     timeout: 300,
+    clock: hostileClock,
   });
   const db = new CircuitBreaker({ name: 'db' });
   const long = new CircuitBreaker({ name: LONG });
@@ -37,6 +42,19 @@ describe('the dashboard in chromium', { skip, timeout: 60_000 }, () => {
       updateInterval: 200,
       describe: (b) => (b === hostile ? DETAIL : undefined),
       links: [{ label: 'metrics', href: '/metrics' }],
+      panels: [
+        {
+          id: 'owner',
+          title: 'Owner',
+          rows: (b) =>
+            b === db
+              ? [
+                  { label: 'team', value: HOSTILE },
+                  { label: 'replicas', value: 3, tone: 'warn' },
+                ]
+              : undefined,
+        },
+      ],
     });
     server = createServer((req, res) => {
       board(req, res);
@@ -75,9 +93,40 @@ describe('the dashboard in chromium', { skip, timeout: 60_000 }, () => {
     assert.equal(await page.locator('article.card b').count(), 0);
     assert.equal(await page.evaluate('window.__pwned'), undefined);
     assert.equal(await page.locator('footer a').getAttribute('href'), '/metrics');
+    // A panel from the `panels` option, on the card it has rows for only, as text.
+    assert.equal(await page.locator('section.panel').count(), 1);
+    const panel = card(page, 'db').locator('section.panel[data-panel="owner"]');
+    assert.equal(await panel.locator('h3').textContent(), 'Owner');
+    assert.deepEqual(await panel.locator('dt').allTextContents(), ['team', 'replicas']);
+    assert.deepEqual(await panel.locator('dd').allTextContents(), [HOSTILE, '3']);
+    assert.equal(await panel.locator('dd[data-tone="warn"]').textContent(), '3');
+    assert.equal(await page.locator('img').count(), 0);
     assert.deepEqual(errors, []);
     await page.close();
   });
+
+  /** The cards' states, the counts and the cascade banner, read in one go. */
+  // A string: tsx would wrap a function's inner functions in a helper the page lacks.
+  const whole = (page: Page) =>
+    page.evaluate<{
+      openCards: number;
+      closedCards: number;
+      open: string;
+      closed: string;
+      banner: string;
+      active: string | null;
+    }>(`(() => {
+      const text = (id) => document.getElementById(id).textContent;
+      const cards = Array.from(document.querySelectorAll('article.card'), (c) => c.getAttribute('data-state'));
+      return {
+        openCards: cards.filter((s) => s === 'open').length,
+        closedCards: cards.filter((s) => s === 'closed').length,
+        open: text('n-open'),
+        closed: text('n-closed'),
+        banner: text('cascade-why').replace(/ breakers open.*/, ''),
+        active: document.getElementById('cascade').getAttribute('data-active'),
+      };
+    })()`);
 
   it('turns a card open and closed again as the breaker changes, with the cascade signal', async () => {
     const page = await open(viewports.laptop);
@@ -89,6 +138,15 @@ describe('the dashboard in chromium', { skip, timeout: 60_000 }, () => {
       throw new Error('down');
     });
     await page.locator('article.card[data-state="open"]').waitFor({ timeout: 2000 });
+    // The banner and the counts change with the card, not with a later update.
+    assert.deepEqual(await whole(page), {
+      openCards: 1,
+      closedCards: 2,
+      open: '1',
+      closed: '2',
+      banner: '1 of 3',
+      active: 'false',
+    });
     assert.equal(await hostileCard.getAttribute('data-state'), 'open');
     assert.equal(await hostileCard.locator('.badge').textContent(), 'open');
     assert.match((await hostileCard.locator('.when').textContent()) ?? '', /^Half-open in /);
@@ -96,13 +154,21 @@ describe('the dashboard in chromium', { skip, timeout: 60_000 }, () => {
     // Two of three open is above the default 50 %: a cascade.
     db.forceOpen();
     await page.locator('#cascade[data-active="true"]').waitFor({ timeout: 2000 });
+    assert.deepEqual(await whole(page), {
+      openCards: 2,
+      closedCards: 1,
+      open: '2',
+      closed: '1',
+      banner: '2 of 3',
+      active: 'true',
+    });
     assert.equal(await page.locator('#cascade-label').textContent(), 'Cascade in progress');
     assert.equal(await card(page, 'db').locator('.badge').textContent(), 'forced open');
     await screenshot(page, 'dashboard-unit-open');
     db.reset();
     await page.locator('#cascade[data-active="false"]').waitFor({ timeout: 2000 });
 
-    await new Promise((r) => setTimeout(r, 300));
+    hostileClock.advance(300);
     await hostile.execute(() => 'ok'); // the probe closes it
     await page
       .locator('article.card')

@@ -203,6 +203,7 @@ describe('dashboard handler', () => {
             ],
           },
           transitions: [],
+          panels: [],
         },
       ],
       links: [{ label: 'metrics', href: '/metrics' }],
@@ -234,7 +235,8 @@ describe('dashboard handler', () => {
     assert.equal(board.clients, 1);
     assert.equal(clock.pendingTimers, 2, 'the update and heartbeat timers');
 
-    // A transition is pushed at once, not with the next update.
+    // A transition is pushed at once, and an update taken after it follows at once (the page
+    // renders from that one snapshot), not with the next interval.
     for (const fn of [boom, boom, boom, boom]) await payments.tryExecute(fn);
     const trip = await client.next();
     assert.equal(trip.event, 'transition');
@@ -247,6 +249,17 @@ describe('dashboard handler', () => {
       reason: 'tripped',
       at: 100_000,
     });
+    const after = await client.next();
+    assert.equal(after.event, 'update');
+    const afterTrip = JSON.parse(after.data) as DashboardSnapshot;
+    assert.deepEqual(
+      [afterTrip.lastSeq, afterTrip.fleet.open, afterTrip.fleet.cascade.open],
+      [1, 1, 1],
+    );
+    assert.deepEqual(
+      afterTrip.breakers.map((b) => b.state),
+      ['open', 'closed'],
+    );
 
     // The second open breaker of two is a cascade (default rule: above 50 %, at least 2).
     search.forceOpen();
@@ -263,6 +276,9 @@ describe('dashboard handler', () => {
       minimumOpen: 2,
       source: 'dashboard',
     });
+    const afterCascade = await client.next();
+    assert.equal(afterCascade.event, 'update');
+    assert.equal((JSON.parse(afterCascade.data) as DashboardSnapshot).fleet.cascade.active, true);
 
     clock.advance(1000);
     const update = JSON.parse((await client.nextOf('update')).data) as DashboardSnapshot;

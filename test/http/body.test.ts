@@ -36,7 +36,6 @@ describe('the response', () => {
     assert.deepEqual(res.headers.getSetCookie(), ['a=1; Path=/', 'b=2; Path=/']);
     assert.equal(res.headers.get('content-type'), 'application/x-www-form-urlencoded');
     assert.equal(res.bodyUsed, false);
-    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the standard member, tested
     const form = await res.formData();
     assert.deepEqual(
       [...form.entries()],

@@ -258,6 +258,46 @@ describe('config files: every mistake reported with its path', () => {
     );
   });
 
+  it('lines are known for JSON too, without parsing it a second time', async () => {
+    const json = [
+      '{',
+      '  "defaults": {',
+      '    "timeout": "thirty",',
+      '    "consecutiveFailures": 0',
+      '  },',
+      '  "services": {',
+      '    "payments": {',
+      '      "timout": "10s",',
+      '      "failureRateThreshold": "half",',
+      '      "dependsOn": ["ledgr"]',
+      '    },',
+      '    "ledger": {',
+      '      "window": { "kind": "time", "size": "1m", "buckets": 7 }',
+      '    }',
+      '  },',
+      '  "cascadeThreshold": "0%",',
+      '  "idleTimeout": "0s"',
+      '}',
+      '',
+    ].join('\n');
+    const error = await issuesOf({ ...many, file: 'many.json', text: json });
+    assert.deepEqual(error.lines, many.lines);
+    assert.deepEqual(
+      error.issues.map((i) => i.line),
+      [3, 4, 8, 9, 9, 10, 13, 16, 17],
+    );
+  });
+
+  it('a JSON file with a byte order mark is read as YAML files are', async () => {
+    for (const file of ['bom.json', 'bom.yaml']) {
+      const path = join(dir, file);
+      const text = file.endsWith('json') ? '{ "services": { "db": {} } }' : 'services:\n  db: {}\n';
+      await writeFile(path, `\uFEFF${text}`);
+      const loaded = await loadConfigFile(path);
+      assert.deepEqual(Object.keys(loaded.settings.services ?? {}), ['db'], file);
+    }
+  });
+
   it('a missing file is a ConfigError too', async () => {
     const path = join(dir, 'missing.yaml');
     await assert.rejects(loadConfigFile(path), {

@@ -20,7 +20,8 @@ const expected: ManagerSettings = {
     callTimeout: 5000,
     halfOpenTimeout: 60_000,
   },
-  services: {
+  // A null-prototype table, so that a service may be called `__proto__`.
+  services: Object.assign(Object.create(null) as NonNullable<ManagerSettings['services']>, {
     postgres: { timeout: { initial: 1000, max: 60_000, multiplier: 2 } },
     ledger: { dependsOn: ['postgres'] },
     'fraud-check': { callTimeout: 800 },
@@ -35,7 +36,7 @@ const expected: ManagerSettings = {
     },
     search: { window: { kind: 'count', size: 100 }, failureRateThreshold: 60, minimumCalls: 10 },
     'api.partner.example.com': { timeout: 120_000, interval: 60_000 },
-  },
+  }),
   idleTimeout: 600_000,
   cascadeThreshold: 50,
   cascadeMinimumOpen: 3,

@@ -1,9 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { formatPath, type SettingsPath } from '../path.js';
 import type { ManagerSettings } from '../types.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
+import { jsonLines } from './json-lines.js';
+import { checkBounds, MAX_CONFIG_ALIASES } from './limits.js';
+import { readConfigText } from './read.js';
 import { validateConfig } from './schema.js';
 
 /** The formats a config can be written in. */
@@ -46,18 +48,24 @@ function jsonSyntaxIssue(error: Error, text: string): ConfigIssue {
 }
 
 /**
- * Parses and checks config text. Syntax errors are reported first (with line and column), and
- * then nothing else; otherwise every schema and rule mistake is reported, sorted by line.
+ * Parses and checks config text. Text over {@link MAX_CONFIG_BYTES} or nested deeper than
+ * {@link MAX_CONFIG_DEPTH} is refused before it is parsed; a leading byte order mark is
+ * skipped in both formats. Syntax errors are reported first (with line and column), and then
+ * nothing else; otherwise every schema and rule mistake is reported, sorted by line.
  *
  * @param file the file name, for the error message
  * @throws ConfigError listing every mistake
  */
 export function parseConfig(text: string, format: ConfigFormat, file?: string): ManagerSettings {
+  // Editors on Windows save UTF-8 with a BOM; YAML skips it, JSON.parse would not.
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const bounds = checkBounds(source, format);
+  if (bounds !== undefined) throw new ConfigError([bounds], file);
   const counter = new LineCounter();
   let doc: Document | undefined;
   let raw: unknown;
   if (format === 'yaml') {
-    doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, merge: true });
+    doc = parseDocument(source, { lineCounter: counter, prettyErrors: false, merge: true });
     if (doc.errors.length > 0) {
       throw new ConfigError(
         doc.errors.map((e) => {
@@ -67,22 +75,44 @@ export function parseConfig(text: string, format: ConfigFormat, file?: string): 
         file,
       );
     }
-    raw = doc.toJS();
+    try {
+      raw = doc.toJS({ maxAliasCount: MAX_CONFIG_ALIASES });
+    } catch (error) {
+      // yaml's guard against billion-laughs files (and any other failure to build the data).
+      const message = (error as Error).message;
+      throw new ConfigError(
+        [
+          /alias/i.test(message)
+            ? {
+                path: '(file)',
+                message: `too many aliases: more than ${MAX_CONFIG_ALIASES} expansions (${message})`,
+              }
+            : { path: '(file)', message },
+        ],
+        file,
+        { cause: error },
+      );
+    }
   } else {
     try {
-      raw = JSON.parse(text) as unknown;
+      raw = JSON.parse(source) as unknown;
     } catch (error) {
-      throw new ConfigError([jsonSyntaxIssue(error as Error, text)], file);
+      throw new ConfigError([jsonSyntaxIssue(error as Error, source)], file);
     }
   }
   const result = validateConfig(raw);
   if (result.ok) return result.settings;
-  // JSON is YAML: parsing it again only to find lines is done on the error path alone.
-  doc ??= parseDocument(text, { lineCounter: counter });
-  const located = result.issues.map((issue, order) => {
-    const line = lineOf(doc, counter, issue.path);
-    return { order, issue: { path: formatPath(issue.path), message: issue.message, line } };
-  });
+  const lines =
+    doc === undefined
+      ? jsonLines(
+          source,
+          result.issues.map((issue) => issue.path),
+        )
+      : result.issues.map((issue) => lineOf(doc, counter, issue.path));
+  const located = result.issues.map((issue, order) => ({
+    order,
+    issue: { path: formatPath(issue.path), message: issue.message, line: lines[order] },
+  }));
   located.sort((a, b) => (a.issue.line ?? 0) - (b.issue.line ?? 0) || a.order - b.order);
   throw new ConfigError(
     located.map(({ issue }) =>
@@ -110,15 +140,6 @@ export async function loadConfigFile(file: string): Promise<LoadedConfig> {
       file,
     );
   }
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(
-      [{ path: '(file)', message: `cannot read it: ${(error as Error).message}` }],
-      file,
-      { cause: error },
-    );
-  }
+  const text = await readConfigText(file);
   return { settings: parseConfig(text, format, file), text };
 }

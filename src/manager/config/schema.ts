@@ -151,14 +151,33 @@ const optionShape = {
 const orEmpty = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === null ? {} : v), schema);
 
+const serviceSchema = orEmpty(z.strictObject({ ...optionShape, dependsOn: dependsOn.optional() }));
+
+/**
+ * `services`: a table of service name -> options. Not `z.record`, which drops a `__proto__` key;
+ * the table is a null-prototype object, so every name is an own key like any other.
+ */
+const services = z.unknown().transform((value, ctx) => {
+  if (!isObject(value)) {
+    ctx.issues.push({ code: 'invalid_type', expected: 'object', input: value });
+    return z.NEVER;
+  }
+  const out = Object.create(null) as Record<string, z.output<typeof serviceSchema>>;
+  for (const [name, options] of Object.entries(value)) {
+    const parsed = serviceSchema.safeParse(options, { reportInput: true });
+    if (parsed.success) out[name] = parsed.data;
+    else {
+      for (const issue of parsed.error.issues) {
+        ctx.issues.push({ ...issue, path: [name, ...issue.path] } as z.core.$ZodRawIssue);
+      }
+    }
+  }
+  return out;
+});
+
 const fileSchema = z.strictObject({
   defaults: orEmpty(z.strictObject(optionShape)).optional(),
-  services: orEmpty(
-    z.record(
-      z.string(),
-      orEmpty(z.strictObject({ ...optionShape, dependsOn: dependsOn.optional() })),
-    ),
-  ).optional(),
+  services: orEmpty(services).optional(),
   idleTimeout: positiveDuration.optional(),
   sweepInterval: timerDuration.optional(),
   cascadeThreshold: percent.optional(),
