@@ -80,3 +80,12 @@ export type {
   ServiceSnapshot,
   WatchOptions,
 } from './manager/index.js';
+// adaptive protection (src/adaptive)
+export {
+  AdaptiveErrorCodes,
+  AdaptiveThrottle,
+  adaptiveThrottle,
+  ConcurrencyLimitError,
+  ThrottledError,
+} from './adaptive/index.js';
+export type { AdaptiveThrottleOptions, ThrottleEvent } from './adaptive/index.js';
