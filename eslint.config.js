@@ -2,6 +2,81 @@ import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
+// The layers of shared/DESIGN.md, each with the layers its source files may import (tests may
+// import anything): core <- policies <- manager <- {http, observability, adapters, distributed,
+// adaptive, tuner, chaos, scenarios, report} <- {dashboard, proxy} <- demo <- cli. `testing`
+// (ManualClock and friends) is for tests, and for the tuner, chaos and the scenarios that drive
+// policies on a manual clock.
+const SIBLINGS = [
+  'http',
+  'observability',
+  'adapters',
+  'distributed',
+  'adaptive',
+  'tuner',
+  'chaos',
+  'scenarios',
+  'report',
+];
+const BASE = ['core', 'policies', 'manager'];
+const TOP = [...BASE, ...SIBLINGS, 'dashboard', 'proxy'];
+/** @type {Record<string, string[]>} layer -> the layers it may import besides itself */
+const LAYERS = {
+  core: [],
+  testing: ['core'],
+  policies: ['core'],
+  manager: ['core', 'policies'],
+  ...Object.fromEntries(SIBLINGS.map((layer) => [layer, BASE])),
+  scenarios: [...BASE, 'testing'],
+  tuner: [...BASE, 'scenarios', 'report', 'testing'],
+  chaos: [...BASE, 'scenarios', 'report', 'testing'],
+  dashboard: [...BASE, ...SIBLINGS],
+  proxy: [...BASE, ...SIBLINGS],
+  // The terminal demo draws its traffic from testing's seeded random numbers.
+  demo: [...TOP, 'testing'],
+  cli: [...TOP, 'demo', 'testing'],
+};
+// Packages that pull I/O or a backend into what must stay pure and lazy.
+const BACKENDS = [
+  'node:http',
+  'node:net',
+  'pg',
+  'amqplib',
+  'ioredis',
+  'redis',
+  'prom-client',
+  '@opentelemetry/api',
+  'undici',
+];
+
+/** One config object per layer: importing a layer it may not is an error naming both. */
+function layerRules() {
+  const all = Object.keys(LAYERS);
+  return all.map((layer) => {
+    const allowed = LAYERS[layer] ?? [];
+    const banned = all.filter((other) => other !== layer && !allowed.includes(other));
+    const pure = layer === 'core' || layer === 'policies';
+    return {
+      files: [`src/${layer}/**/*.ts`],
+      ignores: ['src/**/*.test.ts'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            ...(pure ? { paths: BACKENDS } : {}),
+            patterns: [
+              {
+                regex: `^(\\.\\./)+(${banned.join('|')})(/|$)`,
+                message: `${layer}/ may import only ${allowed.length ? allowed.join(', ') : 'itself'} (shared/DESIGN.md layers; see eslint.config.js).`,
+              },
+            ],
+          },
+        ],
+      },
+    };
+  });
+}
+
 export default defineConfig(
   globalIgnores(['dist/', 'coverage/', 'node_modules/', 'test/artifacts/']),
   js.configs.recommended,
@@ -35,41 +110,7 @@ export default defineConfig(
       ],
     },
   },
-  {
-    files: ['src/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            'node:http',
-            'node:net',
-            'pg',
-            'amqplib',
-            'ioredis',
-            'redis',
-            'prom-client',
-            '@opentelemetry/api',
-            'undici',
-          ],
-          patterns: [
-            {
-              group: [
-                '**/policies/**',
-                '**/manager/**',
-                '**/http/**',
-                '**/adapters/**',
-                '**/observability/**',
-                '**/dashboard/**',
-                '**/cli/**',
-              ],
-              message: 'core is pure: nothing outside core/ may be imported here.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...layerRules(),
   {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {

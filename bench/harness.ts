@@ -187,13 +187,38 @@ export interface TimerResult {
 const probeScript = fileURLToPath(new URL('./probe-child.ts', import.meta.url));
 
 /**
- * Runs `node --import tsx --expose-gc bench/probe-child.ts ...` in a fresh process, so that a
+ * What the benches run against: `'dist'` after `npm run bench -- --dist` (bench/index.ts sets
+ * `BREAKWATER_BENCH_TARGET`, which child processes inherit), else `'src'` through tsx.
+ */
+export function benchTarget(): 'src' | 'dist' {
+  return process.env.BREAKWATER_BENCH_TARGET === 'dist' ? 'dist' : 'src';
+}
+
+/**
+ * Node flags for a bench child process: tsx for the bench files, and with `--dist` the hook
+ * that serves src/ imports from dist/ (use-dist.js).
+ */
+export function childLoaderArgs(): string[] {
+  const args = ['--import', 'tsx'];
+  if (benchTarget() === 'dist') {
+    args.push('--import', fileURLToPath(new URL('./use-dist.js', import.meta.url)));
+  }
+  return args;
+}
+
+/**
+ * Runs `node --import tsx --expose-gc bench/probe-child.ts ...` (with `--dist`, also the dist
+ * hook) in a fresh process, so that a
  * measurement sees no garbage, compiled code or timers of earlier benchmarks.
  */
 async function runProbe(args: readonly string[]): Promise<unknown> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--expose-gc', probeScript, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...childLoaderArgs(), '--expose-gc', probeScript, ...args],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk: string) => {

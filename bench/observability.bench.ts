@@ -2,9 +2,7 @@
 // with OpenTelemetry instrumentation, and with both, as ratios to a bare awaited call and to the
 // unobserved breaker, measured in one run (target: both exporters <= 1.5x the unobserved breaker).
 import { context, trace } from '@opentelemetry/api';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { Registry } from 'prom-client';
-import { CircuitBreaker } from '../src/index.js';
 import { instrument, traced } from '../src/observability/otel/index.js';
 import { registerMetrics } from '../src/observability/prometheus/index.js';
 import {
@@ -18,15 +16,14 @@ import {
   warmUp,
   type Loop,
 } from './harness.js';
+import { observedBreaker, ok, recordingTracer } from './observability-subjects.js';
 
 const TARGET = 1.5;
-const ok = async (): Promise<number> => 1;
-const make = (clock?: { now(): number }): CircuitBreaker =>
-  new CircuitBreaker({ name: 'bench', timeout: 60_000, ...(clock ? { clock } : {}) });
+const make = observedBreaker;
 
 export async function run(): Promise<void> {
   // Recording spans, exported nowhere: the cost of the SDK without an exporter's.
-  const tracer = new BasicTracerProvider().getTracer('bench');
+  const tracer = recordingTracer();
 
   const plain = make();
   const prom = make();

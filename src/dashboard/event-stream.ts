@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { scheduleUnref, type CancelTimer, type Clock } from '../core/clock.js';
 import { reportListenerError } from '../core/emitter.js';
+import { StreamClient } from './stream-client.js';
 
 /** Options of {@link EventStream}. */
 export interface EventStreamOptions {
@@ -10,7 +11,10 @@ export interface EventStreamOptions {
   /** Ms between heartbeat comments. */
   heartbeatInterval: number;
   maxClients: number;
-  /** Bytes of unsent output after which a client is dropped. */
+  /**
+   * Bytes of messages queued for a client that does not read fast enough, beyond which it is
+   * dropped (it reconnects). The message being written and the latest update do not count.
+   */
   maxBuffered: number;
   /** The `update` event's data (JSON), made once per tick for every client. */
   update: () => string;
@@ -28,14 +32,25 @@ export function sseMessage(event: string, data: string): string {
 }
 
 /**
+ * One Server-Sent Events message whose data comes in pieces (each without a line break), as
+ * one `data:` line each: the reader joins them with line feeds, which JSON reads as spaces.
+ */
+export function* sseMessagePieces(event: string, pieces: Iterable<string>): Generator<string> {
+  yield `event: ${event}\n`;
+  for (const piece of pieces) yield `data: ${piece}\n`;
+  yield '\n';
+}
+
+/**
  * The `/events` endpoint: a Server-Sent Events stream per client, an `update` pushed to all of
  * them every `updateInterval`, messages broadcast as they happen, and a heartbeat comment every
  * `heartbeatInterval`. The two timers run only while at least one client is connected, and a
- * client that goes away (or falls `maxBuffered` bytes behind) is dropped at once.
+ * client that goes away (or falls `maxBuffered` bytes behind) is dropped at once. Output to
+ * each client respects backpressure (see {@link StreamClient}).
  */
 export class EventStream {
   private readonly o: EventStreamOptions;
-  private readonly clients = new Set<ServerResponse>();
+  private readonly clients = new Map<ServerResponse, StreamClient>();
   private cancelUpdate: CancelTimer | undefined;
   private cancelHeartbeat: CancelTimer | undefined;
   private prompt: NodeJS.Immediate | NodeJS.Timeout | undefined;
@@ -54,9 +69,10 @@ export class EventStream {
 
   /**
    * Starts a stream on `res`: headers, a reconnection delay, then `first` (a full snapshot's
-   * JSON). Refuses with 503 when `maxClients` are connected or the stream is closed.
+   * JSON, in pieces, sent at the reader's pace). Refuses with 503 when `maxClients` are
+   * connected or the stream is closed.
    */
-  open(req: IncomingMessage, res: ServerResponse, first: () => string): void {
+  open(req: IncomingMessage, res: ServerResponse, first: () => Iterable<string>): void {
     if (this.closed || this.clients.size >= this.o.maxClients) {
       res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5' });
       res.end(this.closed ? 'dashboard closed\n' : 'too many dashboard clients\n');
@@ -74,11 +90,13 @@ export class EventStream {
       return;
     }
     req.socket.setNoDelay(true);
-    this.clients.add(res);
+    const client = new StreamClient(res, this.o.maxBuffered);
+    this.clients.set(res, client);
     res.on('close', () => {
       this.drop(res);
     });
-    this.write(res, `retry: 2000\n\n${sseMessage('snapshot', first())}`);
+    client.send('retry: 2000\n\n');
+    client.sendPieces(sseMessagePieces('snapshot', first()));
     this.arm();
   }
 
@@ -86,7 +104,10 @@ export class EventStream {
   broadcast(event: string, data: string): void {
     if (this.clients.size === 0) return;
     const message = sseMessage(event, data);
-    for (const res of [...this.clients]) this.write(res, message);
+    for (const client of [...this.clients.values()]) {
+      if (event === 'update') client.sendUpdate(message);
+      else client.send(message);
+    }
   }
 
   /**
@@ -110,16 +131,10 @@ export class EventStream {
   close(): void {
     this.closed = true;
     this.cancelPrompt();
-    for (const res of [...this.clients]) {
+    for (const res of [...this.clients.keys()]) {
       this.drop(res);
       res.end();
     }
-  }
-
-  private write(res: ServerResponse, chunk: string): void {
-    if (res.destroyed || res.writableEnded) return;
-    res.write(chunk);
-    if (res.writableLength > this.o.maxBuffered) res.destroy();
   }
 
   private cancelPrompt(): void {
@@ -164,7 +179,7 @@ export class EventStream {
     };
     const heartbeat = (): void => {
       this.cancelHeartbeat = undefined;
-      for (const res of [...this.clients]) this.write(res, `: heartbeat\n\n`);
+      for (const client of [...this.clients.values()]) client.heartbeat();
       if (this.clients.size > 0) {
         this.cancelHeartbeat = this.schedule(this.o.heartbeatInterval, heartbeat);
       }

@@ -38,7 +38,11 @@ export interface DashboardOptions {
   panels?: readonly DashboardPanel[];
   /** Most event-stream clients at once; more get 503. Default 100. */
   maxClients?: number;
-  /** A client whose unsent output exceeds this many bytes is disconnected (it reconnects). Default 1 MiB. */
+  /**
+   * Bytes of messages queued for a client that reads too slowly, beyond which it is disconnected
+   * (it reconnects). Output respects backpressure: the snapshot being sent and the latest update
+   * do not count, so a fleet of any size streams. Default 1 MiB.
+   */
   maxBuffered?: number;
 }
 

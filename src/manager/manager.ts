@@ -546,6 +546,11 @@ export class CircuitBreakerManager {
 
   // --- internals ---------------------------------------------------------------------------
 
+  /** `closed`, read through a call: it can change across an `await`. */
+  private isClosed(): boolean {
+    return this.closed;
+  }
+
   private assertOpen(): void {
     if (this.closed) throw new ManagerClosedError('');
   }
@@ -739,10 +744,12 @@ export class CircuitBreakerManager {
   private async reloadNow(source: FileSource): Promise<ReloadEvent> {
     const { file } = source;
     let event: ReloadEvent;
+    if (this.closed) return { ok: true, file, at: this.clock.now(), changed: [], unchanged: true };
     try {
       const loaded = await load(file);
-      if (this.closed)
+      if (this.isClosed()) {
         return { ok: true, file, at: this.clock.now(), changed: [], unchanged: true };
+      }
       if (loaded.text === source.text) {
         event = { ok: true, file, at: this.clock.now(), changed: [], unchanged: true };
       } else {
@@ -757,6 +764,8 @@ export class CircuitBreakerManager {
       }
     } catch (error) {
       event = { ok: false, file, at: this.clock.now(), error: asConfigError(error, file) };
+      // Closed while reading (the file may be gone with its directory): nothing to report.
+      if (this.isClosed()) return event;
     }
     if (this.reloads.active) this.reloads.emit(event);
     else if (!event.ok) {

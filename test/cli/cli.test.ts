@@ -82,11 +82,11 @@ describe('breakwater (in process)', () => {
     [['help', '--all'], 'breakwater: unknown option --all'],
     [
       ['demo', '--duration', 'thirty'],
-      'breakwater demo: --duration: "thirty" is not a duration: use a number with a unit (250ms, 30s, 5m, 1h, 1m30s) or a number of milliseconds',
+      'breakwater demo: --duration: expected a duration like "30s", got "thirty"',
     ],
     [
       ['demo', '--duration=-5s'],
-      'breakwater demo: --duration: "-5s" is not a duration: use a number with a unit (250ms, 30s, 5m, 1h, 1m30s) or a number of milliseconds',
+      'breakwater demo: --duration: expected a duration like "30s", got "-5s"',
     ],
     [['demo', '--duration', '0'], 'breakwater demo: --duration: must be more than 0 ms, got "0"'],
     [['demo', '--duration'], 'breakwater demo: option --duration needs a value'],

@@ -184,7 +184,7 @@ describe('breakwater (process)', { concurrency: true }, () => {
     assert.equal(run.stdout, '');
     assert.equal(
       run.stderr,
-      'breakwater demo: --duration: "thirty" is not a duration: use a number with a unit (250ms, 30s, 5m, 1h, 1m30s) or a number of milliseconds\n' +
+      'breakwater demo: --duration: expected a duration like "30s", got "thirty"\n' +
         "Run 'breakwater demo --help' for usage.\n",
     );
   });

@@ -147,6 +147,16 @@ const table: BadFile[] = [
     lines: ['(root): expected an object with defaults and services, got ["a","b"]'],
   },
   {
+    title: 'a key with no value is an error, a section with none is empty',
+    file: 'null.yaml',
+    text: 'defaults:\n  timeout:\n  window: null\nservices:\n  db:\nidleTimeout: ~\n',
+    lines: [
+      'defaults.timeout: null is not a value: leave the key out to get the default',
+      'defaults.window: null is not a value: leave the key out to get the default',
+      'idleTimeout: null is not a value: leave the key out to get the default',
+    ],
+  },
+  {
     title: 'an empty file',
     file: 'empty.yaml',
     text: '# nothing yet\n',

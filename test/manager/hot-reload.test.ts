@@ -202,6 +202,33 @@ describe('hot reload', () => {
     assert.deepEqual(events, []);
   });
 
+  it('a reload in flight when the manager closes and the file goes reports nothing', async () => {
+    const file = join(dir, 'gone.yaml');
+    await writeFile(file, v1);
+    const manager = await CircuitBreakerManager.fromFile(file, { clock: new ManualClock() });
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => {
+      warnings.push(w);
+    };
+    process.on('warning', onWarning);
+    try {
+      await writeFile(file, v2);
+      const reloading = manager.reload(); // reads, then waits for the file to settle
+      manager.close();
+      await rm(file);
+      const event = await reloading;
+      // Closed before the read finished: nothing was applied.
+      assert.equal(event.ok ? event.changed.length : 0, 0);
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(
+      warnings.map((w) => w.message),
+      [],
+    );
+  });
+
   it('reload() and watch() need a manager made from a file', async () => {
     const manager = new CircuitBreakerManager();
     await assert.rejects(manager.reload(), {

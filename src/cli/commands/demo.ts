@@ -5,7 +5,7 @@ import { DemoServer } from '../../demo/server.js';
 import { STORY_LENGTH } from '../../demo/story.js';
 import { attachTerminal, formatIntro, formatSummary } from '../../demo/terminal.js';
 import { useColor } from '../color.js';
-import { parseDuration } from '../duration.js';
+import { parseDurationFlag } from '../duration.js';
 import { convertFlag, parseFlags } from '../flags.js';
 import type { CliIo, Command } from '../io.js';
 
@@ -59,7 +59,7 @@ Examples:
 `;
 
 function positiveDuration(text: string): number {
-  const ms = parseDuration(text);
+  const ms = parseDurationFlag(text);
   if (!(ms > 0)) throw new RangeError(`must be more than 0 ms, got ${quote(text)}`);
   return ms;
 }

@@ -133,25 +133,42 @@ const dependsOn = z.unknown().transform((value, ctx) => {
   return value as string[];
 });
 
+/** What `key: null` (or `key:` with nothing, in YAML) says for a value: never "the default". */
+export const NULL_VALUE = 'null is not a value: leave the key out to get the default';
+
+/**
+ * A value's schema, refusing null with one message for every key. (A whole section left empty,
+ * `defaults:` or `db:`, is different: it means "nothing of its own", see `orEmpty`.)
+ */
+function value<T extends z.ZodType>(schema: T) {
+  return z
+    .unknown()
+    .superRefine((v, ctx) => {
+      if (v === null) ctx.addIssue({ code: 'custom', message: NULL_VALUE, input: v });
+    })
+    .pipe(schema)
+    .optional();
+}
+
 const optionShape = {
-  maxRequests: count.optional(),
-  interval: duration.optional(),
-  timeout: timeout.optional(),
-  consecutiveFailures: count.optional(),
-  window: window.optional(),
-  failureRateThreshold: percent.optional(),
-  slowCallDuration: duration.optional(),
-  slowCallRateThreshold: percent.optional(),
-  minimumCalls: count.optional(),
-  callTimeout: timerDuration.optional(),
-  halfOpenTimeout: positiveDuration.optional(),
+  maxRequests: value(count),
+  interval: value(duration),
+  timeout: value(timeout),
+  consecutiveFailures: value(count),
+  window: value(window),
+  failureRateThreshold: value(percent),
+  slowCallDuration: value(duration),
+  slowCallRateThreshold: value(percent),
+  minimumCalls: value(count),
+  callTimeout: value(timerDuration),
+  halfOpenTimeout: value(positiveDuration),
 };
 
 // In YAML, `db:` with nothing after it is null: read it as "no options of its own".
 const orEmpty = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === null ? {} : v), schema);
 
-const serviceSchema = orEmpty(z.strictObject({ ...optionShape, dependsOn: dependsOn.optional() }));
+const serviceSchema = orEmpty(z.strictObject({ ...optionShape, dependsOn: value(dependsOn) }));
 
 /**
  * `services`: a table of service name -> options. Not `z.record`, which drops a `__proto__` key;
@@ -178,10 +195,10 @@ const services = z.unknown().transform((value, ctx) => {
 const fileSchema = z.strictObject({
   defaults: orEmpty(z.strictObject(optionShape)).optional(),
   services: orEmpty(services).optional(),
-  idleTimeout: positiveDuration.optional(),
-  sweepInterval: timerDuration.optional(),
-  cascadeThreshold: percent.optional(),
-  cascadeMinimumOpen: count.optional(),
+  idleTimeout: value(positiveDuration),
+  sweepInterval: value(timerDuration),
+  cascadeThreshold: value(percent),
+  cascadeMinimumOpen: value(count),
 });
 
 function unknownKey(key: string, candidates: readonly string[]): string {

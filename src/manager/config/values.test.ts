@@ -16,6 +16,11 @@ describe('parseDuration', () => {
       ['2h', 7_200_000],
       ['10 s', 10_000],
       ['0ms', 0],
+      // One grammar with the CLI: compound forms too.
+      ['1m30s', 90_000],
+      ['1h 2m 3s', 3_723_000],
+      ['1h2m3s4ms', 3_723_004],
+      [' 3s\n', 3000],
     ];
     for (const [input, ms] of cases) assert.equal(parseDuration(input), ms, String(input));
   });
@@ -27,7 +32,8 @@ describe('parseDuration', () => {
       ['30S', 'TypeError', 'expected a duration like "30s", got "30S"'],
       ['1d', 'TypeError', 'expected a duration like "30s", got "1d"'],
       ['-5s', 'TypeError', 'expected a duration like "30s", got "-5s"'],
-      ['1m30s', 'TypeError', 'expected a duration like "30s", got "1m30s"'],
+      ['3s ms', 'TypeError', 'expected a duration like "30s", got "3s ms"'],
+      ['1e3s', 'TypeError', 'expected a duration like "30s", got "1e3s"'],
       [true, 'TypeError', 'expected a duration like "30s", got true'],
       [null, 'TypeError', 'expected a duration like "30s", got null'],
       [undefined, 'TypeError', 'expected a duration like "30s", got nothing'],

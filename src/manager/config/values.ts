@@ -1,7 +1,10 @@
 import { quote } from '../../core/options.js';
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
-const DURATION = /^(\d+(?:\.\d+)?|\.\d+) ?(ms|s|m|h)$/;
+// One or more `<number><unit>` parts, a space allowed before a unit and between parts.
+const PART_SOURCE = String.raw`(\d+(?:\.\d+)?|\.\d+) ?(ms|s|m|h)`;
+const DURATION = new RegExp(`^${PART_SOURCE}(?: ?${PART_SOURCE})*$`);
+const PART = new RegExp(PART_SOURCE, 'g');
 const PERCENT = /^(\d+(?:\.\d+)?|\.\d+) ?%$/;
 
 /** Quotes a value for a message; a missing one is "nothing", numbers print as they are. */
@@ -20,8 +23,11 @@ export interface DurationBounds {
 }
 
 /**
- * Reads a duration: a number of milliseconds (`250`), or a string with one unit, `ms`, `s`, `m`
- * or `h` (`"250ms"`, `"30s"`, `"1.5m"`, `"2h"`).
+ * Reads a duration: the one duration grammar of breakwater, for config files, CLI flags and your
+ * own settings. A number is milliseconds (`250`); a string is one or more parts of a number and
+ * a unit, `ms`, `s`, `m` or `h`: `"250ms"`, `"30s"`, `"30 s"`, `"1.5m"`, `"2h"`, `"1m30s"`,
+ * `"1h 2m 3s"`. White space around it is ignored. A string without a unit (`"30"`) is refused:
+ * in a file it is ambiguous (the CLI reads a bare number on the command line as ms itself).
  *
  * @returns milliseconds
  * @throws TypeError for anything else, RangeError for a value out of bounds; the message quotes
@@ -31,16 +37,21 @@ export function parseDuration(value: unknown, bounds: DurationBounds = {}): numb
   let ms: number;
   if (typeof value === 'number' && Number.isFinite(value)) ms = value;
   else {
-    const match = typeof value === 'string' ? DURATION.exec(value) : null;
-    if (!match) throw new TypeError(`expected a duration like "30s", got ${show(value)}`);
-    ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+    const text = typeof value === 'string' ? value.trim() : undefined;
+    if (text === undefined || !DURATION.test(text)) {
+      throw new TypeError(`expected a duration like "30s", got ${show(value)}`);
+    }
+    ms = 0;
+    for (const [, amount, unit] of text.matchAll(PART)) {
+      ms += Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
+    }
   }
   if (ms < 0) throw new RangeError(`expected a duration >= 0, got ${show(value)}`);
   if (bounds.positive === true && ms === 0) {
     throw new RangeError(`expected a duration > 0, got ${show(value)}`);
   }
   const max = bounds.max ?? Number.MAX_SAFE_INTEGER;
-  if (ms > max) {
+  if (!(ms <= max)) {
     throw new RangeError(`expected a duration of at most ${max} ms, got ${show(value)}`);
   }
   return ms;

@@ -1,0 +1,3 @@
+export { AdaptiveErrorCodes, ConcurrencyLimitError, ThrottledError } from './errors.js';
+export { adaptiveThrottle, AdaptiveThrottle } from './throttle.js';
+export type { AdaptiveThrottleOptions, ThrottleEvent } from './throttle.js';
