@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { escapeHtml } from '../report/escape.js';
 import { pageStyle } from './page-style.js';
 
 /**
@@ -13,18 +14,7 @@ export function pageScript(): string {
   return text.replace(/^\/\/# sourceMappingURL=.*$/m, '');
 }
 
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
-}
+export { escapeHtml };
 
 /**
  * The page's Content-Security-Policy: only its own inline script and style run (by their

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../dashboard/page.js';
+import { escapeHtml } from './escape.js';
 
 /**
  * Markup that is already safe to place in a page: made only by the `html` tag (which escapes
