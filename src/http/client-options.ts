@@ -120,7 +120,7 @@ function httpRetryOn(error: unknown): boolean {
     defaultRetryOn(error) &&
     !isCallerMistake(error) &&
     !isShutdown(error) &&
-    !(error instanceof ClientClosedError)
+    !ClientClosedError.is(error)
   );
 }
 

@@ -247,7 +247,7 @@ export class ResilientHttpClient {
 
   private async recover(prepared: PreparedRequest, error: unknown): Promise<Response> {
     // The caller's own abort and mistakes are not failures to cover up.
-    if (prepared.signal?.aborted || isCallerMistake(error) || error instanceof ClientClosedError) {
+    if (prepared.signal?.aborted || isCallerMistake(error) || ClientClosedError.is(error)) {
       throw error;
     }
     let request: Request;

@@ -218,18 +218,17 @@ export class SinkRunner {
 
   private failed(batch: readonly Alert[], error: unknown, timedOut: boolean): void {
     this.counters.failures++;
-    const e =
-      error instanceof AlertDeliveryError
-        ? error
-        : new AlertDeliveryError(
-            this.sink.name,
-            timedOut
-              ? `timed out after ${this.o.timeout} ms`
-              : error instanceof Error
-                ? error.message
-                : String(error),
-            { retryable: true, cause: error },
-          );
+    const e = AlertDeliveryError.is(error)
+      ? error
+      : new AlertDeliveryError(
+          this.sink.name,
+          timedOut
+            ? `timed out after ${this.o.timeout} ms`
+            : error instanceof Error
+              ? error.message
+              : String(error),
+          { retryable: true, cause: error },
+        );
     const label = `alert sink ${JSON.stringify(this.sink.name)}`;
     if (this.closing || !e.retryable || this.attempt >= this.o.retries) {
       this.counters.dropped += batch.length;
