@@ -11,7 +11,8 @@ import {
   screenshot,
   viewports,
 } from '../dashboard/browser.js';
-import { skipWithout, startDemo } from './demo-process.js';
+import { skipWithout } from '../fixtures/services.js';
+import { startDemo } from './demo-process.js';
 
 const skip = skipWithout(CHROMIUM, 'chromium');
 

@@ -1,6 +1,5 @@
 // Runs `breakwater demo` as a real process (through the package's bin) and finds its URL.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 
 const root = new URL('../../', import.meta.url);
 
@@ -84,17 +83,6 @@ export function startDemo(args: readonly string[], ms = 10_000): Promise<DemoPro
       );
     });
   });
-}
-
-/**
- * `false` when `path` exists; otherwise the skip message naming the Debian package. Throws
- * instead when REQUIRE_SERVICES=1 (CI), so a missing tool fails the run there.
- */
-export function skipWithout(path: string, pkg: string): string | false {
-  if (existsSync(path)) return false;
-  const message = `${path} is missing (Debian package "${pkg}"; scripts/services.sh installs it)`;
-  if (process.env.REQUIRE_SERVICES === '1') throw new Error(`${message} and REQUIRE_SERVICES=1`);
-  return `${message}: skipped`;
 }
 
 export const sleep = (ms: number): Promise<void> =>

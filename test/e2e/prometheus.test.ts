@@ -9,7 +9,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { skipWithout, sleep, startDemo, type DemoProcess } from './demo-process.js';
+import { skipWithout } from '../fixtures/services.js';
+import { sleep, startDemo, type DemoProcess } from './demo-process.js';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 const skip = skipWithout(PROMETHEUS, 'prometheus');
