@@ -15,6 +15,7 @@ import { OPTION_KEYS, TOP_KEYS } from '../../src/manager/config/schema.js';
 import { alertNames } from '../../src/observability/alerts/alert.js';
 import { configParams, metricNames } from '../../src/observability/metric-names.js';
 import { skipUnless } from '../fixtures/services.js';
+import { CHILD_LIMIT_MS } from '../fixtures/limits.js';
 
 const root = new URL('../../', import.meta.url);
 const run = promisify(execFile);
@@ -129,7 +130,7 @@ describe('docs examples', () => {
         const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', example.file], {
           cwd: root,
           env,
-          timeout: 20_000,
+          timeout: CHILD_LIMIT_MS,
         });
         assert.equal(stderr, '', 'no warning nor error output');
         if (example.output !== undefined) assert.equal(stdout, `${example.output}\n`);

@@ -1,5 +1,6 @@
 // Runs `breakwater demo` as a real process (through the package's bin) and finds its URL.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { CHILD_LIMIT_MS } from '../fixtures/limits.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -26,7 +27,7 @@ const DASHBOARD = /^dashboard: (http:\/\/127\.0\.0\.1:(\d+)\/)$/m;
  * Starts `breakwater demo <args>` and resolves once it printed its dashboard URL. Rejects (and
  * kills it) when that takes longer than `ms` or the process exits first.
  */
-export function startDemo(args: readonly string[], ms = 10_000): Promise<DemoProcess> {
+export function startDemo(args: readonly string[], ms = CHILD_LIMIT_MS): Promise<DemoProcess> {
   const { FORCE_COLOR: _f, NO_COLOR: _n, ...env } = process.env;
   const child = spawn(process.execPath, ['bin/breakwater.js', 'demo', ...args], {
     cwd: root,
@@ -43,7 +44,7 @@ export function startDemo(args: readonly string[], ms = 10_000): Promise<DemoPro
       resolve({ code, signal });
     });
   });
-  const stop = async (signal: NodeJS.Signals = 'SIGTERM', limit = 10_000) => {
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM', limit = CHILD_LIMIT_MS) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), limit);
     const result = await exited;
