@@ -1,6 +1,8 @@
-// Runs every *.test.ts under src/ and test/ with node:test. Node 20's runner neither expands
-// globs nor finds .ts files by itself, so the list is built here. Extra arguments are passed
-// through as file filters: `npm test -- breaker` runs the files whose path contains "breaker".
+// Runs every *.test.ts under src/, test/ and examples/ with node:test. Node 20's runner neither
+// expands globs nor finds .ts files by itself, so the list is built here. Extra arguments are
+// file filters: `npm test -- breaker` runs the files whose path contains "breaker".
+// `--unit` (npm run test:unit) runs only the unit tests: the files beside the code under src/,
+// which need no service, browser or server process (those live in test/ and examples/).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -25,8 +27,10 @@ function find(dir) {
   return out;
 }
 
-const filters = process.argv.slice(2);
-const files = ['src', 'test', 'examples']
+const args = process.argv.slice(2);
+const unit = args.includes('--unit');
+const filters = args.filter((a) => a !== '--unit');
+const files = (unit ? ['src'] : ['src', 'test', 'examples'])
   .flatMap((d) => find(join(root, d)))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();

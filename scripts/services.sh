@@ -17,6 +17,7 @@ if ! port_open 5432 && command -v pg_ctlcluster >/dev/null; then
   wait_port 5432 postgresql || true
 fi
 if ! port_open 6379 && command -v redis-server >/dev/null; then
+  mkdir -p /var/lib/redis /var/log/redis
   redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
     --dir /var/lib/redis --logfile /var/log/redis/ci.log || true
   wait_port 6379 redis || true
@@ -38,8 +39,17 @@ if [ ${#need_pkgs[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
   echo "services: installing ${need_pkgs[*]}"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null) ||
     echo "services: could not install ${need_pkgs[*]}" >&2
-  # Debian's prometheus package starts a server on :9090; the tests start their own.
-  if command -v systemctl >/dev/null; then systemctl stop prometheus 2>/dev/null || true; fi
-  pkill -x prometheus 2>/dev/null || true
+  # Debian's prometheus package starts a server on :9090 when it is installed; the tests start
+  # their own. Stop that one server only if this install just started it: through systemd where
+  # systemd runs, else by the PID file its init script wrote (start-stop-daemon checks that the
+  # PID is /usr/bin/prometheus). Never by name: a Prometheus the user runs is left alone.
+  if [[ " ${need_pkgs[*]} " == *" prometheus "* ]]; then
+    if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
+      systemctl stop prometheus 2>/dev/null || true
+    elif [ -f /run/prometheus/prometheus.pid ]; then
+      start-stop-daemon --stop --quiet --oknodo --retry 5 --pidfile /run/prometheus/prometheus.pid \
+        --exec /usr/bin/prometheus --remove-pidfile || true
+    fi
+  fi
 fi
 exit 0

@@ -34,25 +34,7 @@ export type {
   WindowOptions,
 } from './core/types.js';
 export * from './policies/index.js';
-export {
-  AlertDeliveryError,
-  AlertManager,
-  alertmanagerSink,
-  alertNames,
-  alertSeverities,
-  slackSink,
-  webhookSink,
-} from './observability/alerts/index.js';
-export type {
-  Alert,
-  AlertManagerOptions,
-  AlertRule,
-  AlertRules,
-  AlertSink,
-  DeliveryOptions,
-  HttpSinkOptions,
-  SinkStats,
-} from './observability/alerts/index.js';
+// Alerting lives in its own subpath, `breakwater/alerts` (it loads undici on first delivery).
 export { BreakerSet, fromBreakers } from './observability/source.js';
 export type { BreakerSource, BreakerTarget, Unsubscribe } from './observability/source.js';
 export {

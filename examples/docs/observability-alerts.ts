@@ -1,4 +1,5 @@
-import { AlertManager, CircuitBreaker, type Alert, type AlertSink } from '../../src/index.js';
+import { AlertManager, type Alert, type AlertSink } from '../../src/observability/alerts/index.js';
+import { CircuitBreaker } from '../../src/index.js';
 import { ManualClock } from '../../src/testing/index.js';
 
 const clock = new ManualClock();

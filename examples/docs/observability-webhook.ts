@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AlertManager, CircuitBreaker, webhookSink } from '../../src/index.js';
+import { AlertManager, webhookSink } from '../../src/observability/alerts/index.js';
+import { CircuitBreaker } from '../../src/index.js';
 import { ManualClock } from '../../src/testing/index.js';
 
 // A receiver (your incident tool, a chat bridge) that prints what it gets.

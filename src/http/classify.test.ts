@@ -121,6 +121,18 @@ describe('errors', () => {
       'excluded',
     );
     assert.equal(errorOutcome(plain, new Error('ECONNRESET')), false);
+    // The process's own limits are not the origin's failure, also as undici's cause.
+    for (const code of ['EMFILE', 'ENFILE', 'EADDRNOTAVAIL', 'UND_ERR_MAX_RESPONSE_SIZE']) {
+      assert.equal(errorOutcome(plain, Object.assign(new Error(code), { code })), 'excluded');
+    }
+    const wrapped = new Error('fetch failed', {
+      cause: Object.assign(new Error('EMFILE: too many open files'), { code: 'EMFILE' }),
+    });
+    assert.equal(errorOutcome(plain, wrapped), 'excluded');
+    assert.equal(
+      errorOutcome(plain, Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })),
+      false,
+    );
     const picky = resolveOptions({
       isExcluded: (e) => (e as Error).message === 'skip',
       isSuccessful: (e) => (e as Error).message === 'fine',

@@ -51,6 +51,37 @@ export function isShutdown(error: unknown): boolean {
   return typeof code === 'string' && SHUTDOWN.has(code);
 }
 
+/**
+ * System error codes of this process running out of something of its own (file descriptors,
+ * buffers, memory, local ports), and undici's codes for its own limits: the dependency was
+ * never reached, so they say nothing about it.
+ */
+const LOCAL_RESOURCES = new Set([
+  'EMFILE',
+  'ENFILE',
+  'ENOBUFS',
+  'ENOMEM',
+  'EADDRNOTAVAIL',
+  'UND_ERR_REQ_RETRY',
+  'UND_ERR_MAX_RESPONSE_SIZE',
+]);
+
+/**
+ * True for an error of this process's own resources or of the client's own limits (EMFILE,
+ * ENFILE, ENOBUFS, ENOMEM, EADDRNOTAVAIL, undici's response size limit), also as the `cause`
+ * of the error undici reports: recorded as excluded, so a process out of file descriptors does
+ * not open the breaker of a healthy origin.
+ */
+export function isLocalResourceError(error: unknown): boolean {
+  for (let e = error, depth = 0; depth < 4; depth++) {
+    if (typeof e !== 'object' || e === null) return false;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && LOCAL_RESOURCES.has(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** True for a cancellation (an `AbortError` from any source, undici's `UND_ERR_ABORTED`). */
 export function isAbort(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
@@ -60,12 +91,19 @@ export function isAbort(error: unknown): boolean {
 
 /**
  * The breaker outcome of a request that failed with `error` before its status arrived: a
- * refusal of an inner policy, the caller's mistakes and the shutdown of the dispatcher are
- * excluded, then the breaker's own
+ * refusal of an inner policy, the caller's mistakes, the shutdown of the dispatcher and the
+ * process's own resource errors ({@link isLocalResourceError}) are excluded, then the breaker's own
  * `isExcluded` and `isSuccessful` options decide as they do for `execute`; otherwise a failure.
  */
 export function errorOutcome(settings: Readonly<ResolvedOptions>, error: unknown): Outcome {
-  if (isRefusal(error) || isCallerMistake(error) || isShutdown(error)) return 'excluded';
+  if (
+    isRefusal(error) ||
+    isCallerMistake(error) ||
+    isShutdown(error) ||
+    isLocalResourceError(error)
+  ) {
+    return 'excluded';
+  }
   try {
     if (settings.isExcluded?.(error)) return 'excluded';
     if (settings.isSuccessful?.(error)) return true;

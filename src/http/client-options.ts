@@ -7,7 +7,12 @@ import type { RetryOptions } from '../policies/retry-options.js';
 import { RetryPolicy } from '../policies/retry.js';
 import { defaultClassify, isCallerMistake, isShutdown, type ClassifyResponse } from './classify.js';
 import { ClientClosedError } from './errors.js';
-import { originBreakers, type OriginBreakerOptions } from './origin-breakers.js';
+import {
+  originBreakers,
+  serviceNamer,
+  type OriginBreakerOptions,
+  type ServiceTarget,
+} from './origin-breakers.js';
 import { discardBody } from './response.js';
 import { checkTimeout } from './request-init.js';
 
@@ -65,9 +70,17 @@ export interface ResilientHttpClientOptions extends OriginBreakerOptions {
    * keep-alive pool per origin) made with `agent`.
    */
   dispatcher?: Dispatcher;
-  /** Options of the client's own undici `Agent` (`connections`, `keepAliveTimeout`, ...). */
+  /**
+   * Options of the client's own undici `Agent` (`connections`, `keepAliveTimeout`, ...). Its
+   * `connections` (sockets per origin) defaults to {@link DEFAULT_CONNECTIONS}, not undici's
+   * unlimited: requests beyond it queue for a free connection instead of opening a socket each
+   * (30,000 in flight ran a process out of file descriptors). `connections: null` is unlimited.
+   */
   agent?: Agent.Options;
 }
+
+/** Sockets per origin of the client's own agent unless `agent.connections` says otherwise. */
+export const DEFAULT_CONNECTIONS = 128;
 
 /** Options after defaults and validation. */
 export interface ResolvedClientOptions {
@@ -80,6 +93,8 @@ export interface ResolvedClientOptions {
   readonly retry: RetryPolicy | undefined;
   readonly retryNonIdempotent: boolean;
   readonly classify: ClassifyResponse;
+  /** The breaker name of a request (the `service` option; the origin by default). */
+  readonly serviceOf: (target: ServiceTarget) => string;
   /** Responses classified as failures, for the default `retryOnResult`. */
   readonly failed: WeakSet<Response> | undefined;
 }
@@ -96,6 +111,7 @@ const KEYS = [
   'classify',
   'dispatcher',
   'agent',
+  'service',
 ] as const;
 
 /** The caller's own mistakes, and a client shut down meanwhile, are not worth another attempt. */
@@ -104,7 +120,7 @@ function httpRetryOn(error: unknown): boolean {
     defaultRetryOn(error) &&
     !isCallerMistake(error) &&
     !isShutdown(error) &&
-    !(error instanceof ClientClosedError)
+    !ClientClosedError.is(error)
   );
 }
 
@@ -192,7 +208,11 @@ export function resolveClientOptions(options: ResilientHttpClientOptions): Resol
   let ownDispatcher: Dispatcher | undefined;
   if (dispatcher === undefined) {
     try {
-      ownDispatcher = new Agent(agent);
+      ownDispatcher = new Agent(
+        agent !== undefined && 'connections' in agent
+          ? agent
+          : { ...agent, connections: DEFAULT_CONNECTIONS },
+      );
     } catch (error) {
       if (owned) manager.close();
       throw new TypeError(`${LABEL} option agent: ${(error as Error).message}`, { cause: error });
@@ -208,6 +228,7 @@ export function resolveClientOptions(options: ResilientHttpClientOptions): Resol
     retry,
     retryNonIdempotent,
     classify,
+    serviceOf: serviceNamer(LABEL, options.service),
     failed:
       retry !== undefined && !(typeof options.retry === 'object' && options.retry.retryOnResult)
         ? failed

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Agent } from 'undici';
+import { BreakerError } from '../core/errors.js';
 import { CircuitBreakerManager } from '../manager/index.js';
 import { ResilientHttpClient } from './client.js';
 import { ClientClosedError } from './errors.js';
@@ -280,6 +281,9 @@ describe('ResilientHttpClient requests that never reach the network', () => {
     await closing;
     await assert.rejects(client.get('http://127.0.0.1:9/x'), (e: unknown) => {
       assert.ok(e instanceof ClientClosedError, 'a ClientClosedError');
+      assert.ok(ClientClosedError.is(e) && BreakerError.is(e), 'a branded BreakerError');
+      assert.equal(e.code, 'ERR_HTTP_CLIENT_CLOSED');
+      assert.equal(ClientClosedError.is(Object.assign(new Error('x'), { code: e.code })), false);
       assert.equal(e.code, 'ERR_HTTP_CLIENT_CLOSED');
       assert.equal(e.message, 'ResilientHttpClient is closed');
       return true;

@@ -134,7 +134,14 @@ export class ResilientHttpClient {
    * @param url an absolute http(s) URL, or an origin
    */
   breakerFor(url: string | URL): CircuitBreaker {
-    return this.manager.get(parseUrl(url).origin);
+    const parsed = parseUrl(url);
+    return this.manager.get(
+      this.o.serviceOf({
+        origin: parsed.origin,
+        path: parsed.pathname + parsed.search,
+        method: 'GET',
+      }),
+    );
   }
 
   /**
@@ -142,7 +149,12 @@ export class ResilientHttpClient {
    * calls made through `anyDispatcher.compose(client.interceptor)` count in the same breakers.
    */
   get interceptor(): BreakerInterceptor {
-    return (this.shared ??= interceptorFor(this.manager, this.o.classify));
+    return (this.shared ??= interceptorFor(
+      this.manager,
+      this.o.classify,
+      undefined,
+      this.o.serviceOf,
+    ));
   }
 
   /**
@@ -212,7 +224,7 @@ export class ResilientHttpClient {
     try {
       // A retry may come after close(): it is not sent.
       if (this.closing !== undefined) throw new ClientClosedError();
-      breaker = this.manager.get(prepared.origin);
+      breaker = this.manager.get(this.o.serviceOf(prepared));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -223,7 +235,7 @@ export class ResilientHttpClient {
   private withRetries(prepared: PreparedRequest): Promise<Response> {
     let breaker: CircuitBreaker;
     try {
-      breaker = this.manager.get(prepared.origin);
+      breaker = this.manager.get(this.o.serviceOf(prepared));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -235,7 +247,7 @@ export class ResilientHttpClient {
 
   private async recover(prepared: PreparedRequest, error: unknown): Promise<Response> {
     // The caller's own abort and mistakes are not failures to cover up.
-    if (prepared.signal?.aborted || isCallerMistake(error) || error instanceof ClientClosedError) {
+    if (prepared.signal?.aborted || isCallerMistake(error) || ClientClosedError.is(error)) {
       throw error;
     }
     let request: Request;

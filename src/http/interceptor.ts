@@ -13,7 +13,13 @@ import {
   type ClassifyResponse,
   type ResponseHeaders,
 } from './classify.js';
-import { originBreakers, originKey, type OriginBreakerOptions } from './origin-breakers.js';
+import {
+  originBreakers,
+  originKey,
+  serviceNamer,
+  type OriginBreakerOptions,
+  type ServiceTarget,
+} from './origin-breakers.js';
 
 /** Options of {@link breakerInterceptor}. */
 export interface BreakerInterceptorOptions extends OriginBreakerOptions {
@@ -155,9 +161,9 @@ export function breakerInterceptor(options: BreakerInterceptorOptions = {}): Bre
   }
   const { classify: classifyOption, origin: fixedOrigin, ...rest } = options;
   for (const key of Object.keys(rest)) {
-    if (key !== 'breaker' && key !== 'origins' && key !== 'manager') {
+    if (key !== 'breaker' && key !== 'origins' && key !== 'manager' && key !== 'service') {
       throw new TypeError(
-        `unknown breakerInterceptor option ${key} (known: breaker, origins, manager, classify, origin)`,
+        `unknown breakerInterceptor option ${key} (known: breaker, origins, manager, service, classify, origin)`,
       );
     }
   }
@@ -172,7 +178,12 @@ export function breakerInterceptor(options: BreakerInterceptorOptions = {}): Bre
       ? undefined
       : originKey('breakerInterceptor option origin', fixedOrigin);
   const { manager } = originBreakers('breakerInterceptor', rest);
-  return interceptorFor(manager, classify, fallbackOrigin);
+  return interceptorFor(
+    manager,
+    classify,
+    fallbackOrigin,
+    serviceNamer('breakerInterceptor', rest.service),
+  );
 }
 
 /**
@@ -183,6 +194,7 @@ export function interceptorFor(
   manager: CircuitBreakerManager,
   classify: ClassifyResponse,
   fallbackOrigin?: string,
+  serviceOf: (target: ServiceTarget) => string = (target) => target.origin,
 ): BreakerInterceptor {
   const origins = new Map<string, string>();
   const originOf = (value: unknown): string | undefined => {
@@ -208,7 +220,7 @@ export function interceptorFor(
             `breakerInterceptor: the request has no origin to name its breaker by (got ${quote(opts.origin)}); give the interceptor an origin option`,
           );
         }
-        breaker = manager.get(origin);
+        breaker = manager.get(serviceOf({ origin, path: opts.path, method: opts.method }));
         done = breaker.allow();
       } catch (error) {
         // Refused (or unusable): the request is never dispatched, and the caller hears of it

@@ -12,7 +12,8 @@ export interface OriginBreakerOptions {
   breaker?: DefaultServiceOptions;
   /**
    * Options by origin (`'https://api.example.com'`) that override `breaker` key by key (the
-   * manager's `services`). `dependsOn` is not supported here.
+   * manager's `services`; an origin that `service` names is that service). `dependsOn` is not
+   * supported here.
    */
   origins?: Readonly<Record<string, Omit<ServiceOptions, 'dependsOn'>>>;
   /**
@@ -21,6 +22,62 @@ export interface OriginBreakerOptions {
    * `close()`. Default: a manager of the client's own, made from `breaker` and `origins`.
    */
   manager?: CircuitBreakerManager;
+  /**
+   * The name of a request's breaker, instead of its origin: an object of service names by
+   * origin (`{ 'http://10.0.0.7:8080': 'pricing' }`), or a function of the request that returns
+   * one (or `undefined` for the origin). So a manager (and a config file) can say `pricing:`,
+   * metrics are labelled `pricing`, and origins of one service share one breaker. Default: the
+   * origin (`new URL(url).origin`).
+   */
+  service?: Readonly<Record<string, string>> | ServiceOf;
+}
+
+/** What a `service` function is given: the request's origin, path (with query) and method. */
+export interface ServiceTarget {
+  readonly origin: string;
+  readonly path: string;
+  readonly method: string;
+}
+
+/** Maps a request to the name of its breaker; `undefined` (or `''`) names it by its origin. */
+export type ServiceOf = (target: ServiceTarget) => string | undefined;
+
+/**
+ * The `service` option as a function that always gives a name (the origin by default). A name
+ * the function returns that is not a non-empty string is a TypeError for that request.
+ * @throws TypeError naming the bad key or value
+ */
+export function serviceNamer(label: string, option: unknown): (target: ServiceTarget) => string {
+  if (option === undefined) return (target) => target.origin;
+  if (typeof option === 'function') {
+    const f = option as ServiceOf;
+    return (target) => {
+      const name: unknown = f(target);
+      if (name === undefined || name === '') return target.origin;
+      if (typeof name !== 'string') {
+        throw new TypeError(
+          `${label} option service returned ${quote(name)} for ${target.origin}; expected a service name or undefined`,
+        );
+      }
+      return name;
+    };
+  }
+  if (typeof option !== 'object' || option === null || Array.isArray(option)) {
+    throw new TypeError(
+      `${label} option service must be an object of service names by origin, or a function, got ${quote(option)}`,
+    );
+  }
+  const names = new Map<string, string>();
+  for (const [key, name] of Object.entries(option)) {
+    const origin = originKey(`${label} option service key`, key);
+    if (typeof name !== 'string' || name === '') {
+      throw new TypeError(
+        `${label} option service[${JSON.stringify(key)}] must be a non-empty service name, got ${quote(name)}`,
+      );
+    }
+    names.set(origin, name);
+  }
+  return (target) => names.get(target.origin) ?? target.origin;
 }
 
 /** The manager in use and whether it was made here (and so is closed with its owner). */
@@ -76,6 +133,7 @@ function renamed(error: unknown, label: string): unknown {
  */
 export function originBreakers(label: string, options: OriginBreakerOptions): OriginBreakers {
   const { breaker, origins, manager } = options;
+  const nameOf = serviceNamer(label, options.service);
   if (manager !== undefined) {
     if (!(manager instanceof CircuitBreakerManager)) {
       throw new TypeError(
@@ -100,7 +158,11 @@ export function originBreakers(label: string, options: OriginBreakerOptions): Or
   }
   const services: Record<string, ServiceOptions> = {};
   for (const [key, value] of Object.entries(origins ?? {})) {
-    const origin = originKey(`${label} option origins key`, key);
+    const origin = nameOf({
+      origin: originKey(`${label} option origins key`, key),
+      path: '/',
+      method: 'GET',
+    });
     if (origin in services) {
       throw new TypeError(
         `${label} option origins names ${quote(origin)} twice (as ${quote(key)})`,

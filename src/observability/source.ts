@@ -1,8 +1,13 @@
 import { CircuitBreaker } from '../core/circuit-breaker.js';
-import { reportListenerError } from '../core/emitter.js';
+import { Emitter, reportListenerError } from '../core/emitter.js';
 import { quote } from '../core/options.js';
+import type { Disposer } from '../core/types.js';
 
-/** Undoes a subscription. Calling it twice does nothing. */
+/**
+ * What a {@link BreakerSource}'s `onAdd` / `onRemove` may return: any function that undoes the
+ * subscription. Kept for sources of your own; `BreakerSet` and the manager return the core's
+ * {@link Disposer}, which is one (and works with `using`).
+ */
 export type Unsubscribe = () => void;
 
 /**
@@ -17,9 +22,9 @@ export interface BreakerSource {
   /** The breakers that exist now. Called often (every scrape): keep it cheap. */
   breakers(): Iterable<CircuitBreaker>;
   /** Calls `listener` with every breaker added from now on, after it is in `breakers()`. */
-  onAdd?(listener: (breaker: CircuitBreaker) => void): Unsubscribe;
+  onAdd?(listener: (breaker: CircuitBreaker) => void): () => void;
   /** Calls `listener` with every breaker removed from now on, once it left `breakers()`. */
-  onRemove?(listener: (breaker: CircuitBreaker) => void): Unsubscribe;
+  onRemove?(listener: (breaker: CircuitBreaker) => void): () => void;
 }
 
 /** What the exporters accept: one breaker, an array of breakers, or a {@link BreakerSource}. */
@@ -44,8 +49,8 @@ function isSource(value: unknown): value is BreakerSource {
  */
 export class BreakerSet implements BreakerSource {
   private readonly set = new Set<CircuitBreaker>();
-  private added: readonly ((breaker: CircuitBreaker) => void)[] = [];
-  private removed: readonly ((breaker: CircuitBreaker) => void)[] = [];
+  private readonly added = new Emitter<CircuitBreaker>('BreakerSet onAdd');
+  private readonly removed = new Emitter<CircuitBreaker>('BreakerSet onRemove');
 
   /** @param breakers the initial members (validated like {@link add}). */
   constructor(breakers: Iterable<CircuitBreaker> = []) {
@@ -61,14 +66,14 @@ export class BreakerSet implements BreakerSource {
     }
     if (this.set.has(breaker)) return this;
     this.set.add(breaker);
-    notify(this.added, breaker, 'BreakerSet onAdd');
+    this.added.emit(breaker);
     return this;
   }
 
   /** Removes `breaker`; tells the `onRemove` listeners and returns true when it was present. */
   remove(breaker: CircuitBreaker): boolean {
     if (!this.set.delete(breaker)) return false;
-    notify(this.removed, breaker, 'BreakerSet onRemove');
+    this.removed.emit(breaker);
     return true;
   }
 
@@ -86,32 +91,14 @@ export class BreakerSet implements BreakerSource {
     return this.set;
   }
 
-  onAdd(listener: (breaker: CircuitBreaker) => void): Unsubscribe {
-    this.added = [...this.added, listener];
-    return () => {
-      this.added = this.added.filter((l) => l !== listener);
-    };
+  /** Calls `listener` with every breaker added from now on (through the core's `Emitter`). */
+  onAdd(listener: (breaker: CircuitBreaker) => void): Disposer {
+    return this.added.subscribe(listener);
   }
 
-  onRemove(listener: (breaker: CircuitBreaker) => void): Unsubscribe {
-    this.removed = [...this.removed, listener];
-    return () => {
-      this.removed = this.removed.filter((l) => l !== listener);
-    };
-  }
-}
-
-function notify(
-  listeners: readonly ((breaker: CircuitBreaker) => void)[],
-  breaker: CircuitBreaker,
-  where: string,
-): void {
-  for (const listener of listeners) {
-    try {
-      listener(breaker);
-    } catch (error) {
-      reportListenerError(where, error);
-    }
+  /** Calls `listener` with every breaker removed from now on. */
+  onRemove(listener: (breaker: CircuitBreaker) => void): Disposer {
+    return this.removed.subscribe(listener);
   }
 }
 
@@ -170,7 +157,7 @@ export class BreakerWatcher {
   private readonly source: BreakerSource;
   private readonly attach: (breaker: CircuitBreaker) => (reason: DetachReason) => void;
   private readonly attached = new Map<CircuitBreaker, (reason: DetachReason) => void>();
-  private readonly unsubscribe: Unsubscribe[] = [];
+  private readonly unsubscribe: (() => void)[] = [];
   private closed = false;
 
   constructor(

@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import { CircuitBreaker } from '../../src/core/circuit-breaker.js';
 import { consume } from '../../src/adapters/amqp/index.js';
 import { connect, fill, inspect, waitFor } from './amqp-common.js';
-import { skipUnless, uniqueSuffix } from './services.js';
+import { skipUnless } from '../fixtures/services.js';
+import { uniqueSuffix } from './services.js';
 
 const skip = await skipUnless('RabbitMQ', 5672);
 

@@ -7,7 +7,8 @@ import { describe, it } from 'node:test';
 import { CircuitBreaker } from '../../src/core/circuit-breaker.js';
 import { consume } from '../../src/adapters/amqp/index.js';
 import { connect, fill, inspect, waitFor } from './amqp-common.js';
-import { skipUnless, sleep, uniqueSuffix } from './services.js';
+import { skipUnless } from '../fixtures/services.js';
+import { sleep, uniqueSuffix } from './services.js';
 import { TcpProxy } from './tcp-proxy.js';
 
 const skip = await skipUnless('RabbitMQ', 5672);

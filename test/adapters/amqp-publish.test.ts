@@ -7,7 +7,8 @@ import { BreakerOpenError } from '../../src/core/errors.js';
 import type { Counts } from '../../src/core/types.js';
 import { createPublisher, publish } from '../../src/adapters/amqp/index.js';
 import { connect, inspect } from './amqp-common.js';
-import { skipUnless, uniqueSuffix } from './services.js';
+import { skipUnless } from '../fixtures/services.js';
+import { uniqueSuffix } from './services.js';
 
 const skip = await skipUnless('RabbitMQ', 5672);
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { skipUnless } from './services.js';
+import { skipUnless } from '../fixtures/services.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 

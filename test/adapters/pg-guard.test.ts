@@ -12,7 +12,8 @@ import {
   type GuardedPool,
 } from '../../src/adapters/pg/index.js';
 import { adminClient, makePool } from './pg-common.js';
-import { skipUnless, uniqueSuffix } from './services.js';
+import { skipUnless } from '../fixtures/services.js';
+import { uniqueSuffix } from './services.js';
 
 const skip = await skipUnless('PostgreSQL', 5432);
 

@@ -6,7 +6,8 @@ import { describe, it } from 'node:test';
 import { CircuitBreaker } from '../../src/core/circuit-breaker.js';
 import { guardPool, type GuardedPool } from '../../src/adapters/pg/index.js';
 import { adminClient, backends, makePool } from './pg-common.js';
-import { skipUnless, uniqueSuffix } from './services.js';
+import { skipUnless } from '../fixtures/services.js';
+import { uniqueSuffix } from './services.js';
 
 const skip = await skipUnless('PostgreSQL', 5432);
 const CALLS = 1000;

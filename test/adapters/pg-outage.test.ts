@@ -7,7 +7,8 @@ import { BreakerError, BreakerOpenError } from '../../src/core/errors.js';
 import type { StateChangeEvent } from '../../src/core/events.js';
 import { guardPool } from '../../src/adapters/pg/index.js';
 import { adminClient, backends, makePool, PG } from './pg-common.js';
-import { closedPort, skipUnless, sleep, uniqueSuffix } from './services.js';
+import { skipUnless } from '../fixtures/services.js';
+import { closedPort, sleep, uniqueSuffix } from './services.js';
 import { TcpProxy } from './tcp-proxy.js';
 
 const skip = await skipUnless('PostgreSQL', 5432);

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { CHILD_LIMIT_MS } from '../fixtures/limits.js';
 
 const root = new URL('../../', import.meta.url);
 const version = (
@@ -55,7 +56,7 @@ function breakwater(
     }
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (run.stderr += chunk));
-  const limit = options.limit ?? 12_000;
+  const limit = options.limit ?? CHILD_LIMIT_MS;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

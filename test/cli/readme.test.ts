@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { format } from 'prettier';
+import { CHILD_LIMIT_MS } from '../fixtures/limits.js';
 
 const root = new URL('../../', import.meta.url);
 const readme = readFileSync(new URL('README.md', root), 'utf8');
@@ -66,7 +67,7 @@ describe('README examples', { concurrency: true }, () => {
       const { stdout, stderr } = await run(process.execPath, [...args, example.file], {
         cwd: root,
         env,
-        timeout: 10_000,
+        timeout: CHILD_LIMIT_MS,
       });
       if (isTest) {
         assert.match(stdout, /^# fail 0$/m);

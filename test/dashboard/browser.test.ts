@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { CircuitBreaker } from '../../src/core/circuit-breaker.js';
 import { dashboard, type DashboardHandler } from '../../src/dashboard/index.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
-import { skipWithout } from '../e2e/demo-process.js';
+import { skipWithout } from '../fixtures/services.js';
 import { CHROMIUM, launchChromium, pageErrors, screenshot, viewports } from './browser.js';
 
 const skip = skipWithout(CHROMIUM, 'chromium');

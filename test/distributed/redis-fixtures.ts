@@ -2,7 +2,8 @@
 // test run, so each test gets its own key prefix and deletes its keys afterwards (never
 // FLUSHALL / FLUSHDB / CONFIG SET / CLIENT PAUSE).
 import { Redis } from 'ioredis';
-import { skipUnless, uniqueSuffix } from '../adapters/services.js';
+import { uniqueSuffix } from '../adapters/services.js';
+import { skipUnless } from '../fixtures/services.js';
 
 export const REDIS_PORT = 6379;
 

@@ -8,13 +8,14 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { format, resolveConfig } from 'prettier';
 import { OPTION_KEYS, TOP_KEYS } from '../../src/manager/config/schema.js';
 import { alertNames } from '../../src/observability/alerts/alert.js';
 import { configParams, metricNames } from '../../src/observability/metric-names.js';
+import { skipUnless } from '../fixtures/services.js';
+import { CHILD_LIMIT_MS } from '../fixtures/limits.js';
 
 const root = new URL('../../', import.meta.url);
 const run = promisify(execFile);
@@ -76,34 +77,6 @@ function serviceOf(source: string): { name: string; port: number } | undefined {
   return undefined;
 }
 
-function reachable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    const done = (up: boolean): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(up);
-    };
-    const timer = setTimeout(() => {
-      done(false);
-    }, 1_000);
-    socket.once('connect', () => {
-      done(true);
-    });
-    socket.once('error', () => {
-      done(false);
-    });
-  });
-}
-
-/** `false` when the service answers; else the skip message. Throws under REQUIRE_SERVICES=1. */
-async function skipUnless(service: { name: string; port: number }): Promise<string | false> {
-  if (await reachable(service.port)) return false;
-  const message = `${service.name} is not reachable on 127.0.0.1:${service.port}`;
-  if (process.env.REQUIRE_SERVICES === '1') throw new Error(`${message} and REQUIRE_SERVICES=1`);
-  return `${message}: skipped`;
-}
-
 describe('docs examples', () => {
   it('cover every file in examples/docs/, each once, and every ts block is one', () => {
     const files = readdirSync(new URL('examples/docs/', root))
@@ -147,7 +120,7 @@ describe('docs examples', () => {
         const source = readFileSync(new URL(example.file, root), 'utf8');
         const service = serviceOf(source);
         if (service) {
-          const skip = await skipUnless(service);
+          const skip = await skipUnless(service.name, service.port);
           if (skip !== false) {
             t.skip(skip);
             return;
@@ -157,7 +130,7 @@ describe('docs examples', () => {
         const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', example.file], {
           cwd: root,
           env,
-          timeout: 20_000,
+          timeout: CHILD_LIMIT_MS,
         });
         assert.equal(stderr, '', 'no warning nor error output');
         if (example.output !== undefined) assert.equal(stdout, `${example.output}\n`);

@@ -11,11 +11,13 @@ import {
   screenshot,
   viewports,
 } from '../dashboard/browser.js';
-import { skipWithout, startDemo } from './demo-process.js';
+import { skipWithout } from '../fixtures/services.js';
+import { startDemo } from './demo-process.js';
+import { SUITE_LIMIT_MS } from '../fixtures/limits.js';
 
 const skip = skipWithout(CHROMIUM, 'chromium');
 
-describe('breakwater demo in chromium', { skip, timeout: 60_000 }, () => {
+describe('breakwater demo in chromium', { skip, timeout: SUITE_LIMIT_MS }, () => {
   it('shows payments open, then closed again, live', async () => {
     // At 2.5x, payments fails from 2.4 s to 5.6 s of real time.
     const demo = await startDemo(['--port', '0', '--duration', '40s', '--speed', '2.5']);

@@ -1,6 +1,6 @@
 // Runs `breakwater demo` as a real process (through the package's bin) and finds its URL.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { CHILD_LIMIT_MS } from '../fixtures/limits.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -27,7 +27,7 @@ const DASHBOARD = /^dashboard: (http:\/\/127\.0\.0\.1:(\d+)\/)$/m;
  * Starts `breakwater demo <args>` and resolves once it printed its dashboard URL. Rejects (and
  * kills it) when that takes longer than `ms` or the process exits first.
  */
-export function startDemo(args: readonly string[], ms = 10_000): Promise<DemoProcess> {
+export function startDemo(args: readonly string[], ms = CHILD_LIMIT_MS): Promise<DemoProcess> {
   const { FORCE_COLOR: _f, NO_COLOR: _n, ...env } = process.env;
   const child = spawn(process.execPath, ['bin/breakwater.js', 'demo', ...args], {
     cwd: root,
@@ -44,7 +44,7 @@ export function startDemo(args: readonly string[], ms = 10_000): Promise<DemoPro
       resolve({ code, signal });
     });
   });
-  const stop = async (signal: NodeJS.Signals = 'SIGTERM', limit = 10_000) => {
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM', limit = CHILD_LIMIT_MS) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), limit);
     const result = await exited;
@@ -84,17 +84,6 @@ export function startDemo(args: readonly string[], ms = 10_000): Promise<DemoPro
       );
     });
   });
-}
-
-/**
- * `false` when `path` exists; otherwise the skip message naming the Debian package. Throws
- * instead when REQUIRE_SERVICES=1 (CI), so a missing tool fails the run there.
- */
-export function skipWithout(path: string, pkg: string): string | false {
-  if (existsSync(path)) return false;
-  const message = `${path} is missing (Debian package "${pkg}"; scripts/services.sh installs it)`;
-  if (process.env.REQUIRE_SERVICES === '1') throw new Error(`${message} and REQUIRE_SERVICES=1`);
-  return `${message}: skipped`;
 }
 
 export const sleep = (ms: number): Promise<void> =>

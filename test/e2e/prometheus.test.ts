@@ -9,7 +9,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { skipWithout, sleep, startDemo, type DemoProcess } from './demo-process.js';
+import { skipWithout } from '../fixtures/services.js';
+import { sleep, startDemo, type DemoProcess } from './demo-process.js';
+import { SUITE_LIMIT_MS } from '../fixtures/limits.js';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 const skip = skipWithout(PROMETHEUS, 'prometheus');
@@ -48,7 +50,7 @@ function namesWith(samples: Sample[], value: string): string[] {
     .sort();
 }
 
-describe('Prometheus scraping breakwater demo', { skip, timeout: 60_000 }, () => {
+describe('Prometheus scraping breakwater demo', { skip, timeout: SUITE_LIMIT_MS }, () => {
   it('records every breaker open, then closed again, with its transitions', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'breakwater-prom-'));
     // Prometheus first, so that it scrapes the demo from its first second.

@@ -130,7 +130,7 @@ describe('breakerInterceptor with undici request', () => {
     assert.throws(() => breakerInterceptor({ breakr: {} } as never), {
       name: 'TypeError',
       message:
-        'unknown breakerInterceptor option breakr (known: breaker, origins, manager, classify, origin)',
+        'unknown breakerInterceptor option breakr (known: breaker, origins, manager, service, classify, origin)',
     });
     assert.throws(() => breakerInterceptor({ classify: 'strict' } as never), {
       name: 'TypeError',

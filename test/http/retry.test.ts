@@ -36,7 +36,8 @@ async function drained(response: Promise<Response>): Promise<number> {
 
 describe('without a retry option', () => {
   it('makes exactly one attempt, whatever the failure', async () => {
-    const client = new ResilientHttpClient({ breaker: NEVER_TRIP, timeout: 50 });
+    // No timeout but the one /hang needs: on a loaded machine 50 ms can run out on any request.
+    const client = new ResilientHttpClient({ breaker: NEVER_TRIP });
     try {
       assert.equal(await hitsDuring('/500', () => drained(client.get(`${server.origin}/500`))), 1);
       assert.equal(
@@ -48,7 +49,9 @@ describe('without a retry option', () => {
         1,
       );
       assert.equal(
-        await hitsDuring('/hang', () => client.get(`${server.origin}/hang`).catch(() => 0)),
+        await hitsDuring('/hang', () =>
+          client.get(`${server.origin}/hang`, { timeout: 250 }).catch(() => 0),
+        ),
         1,
       );
     } finally {
@@ -116,9 +119,10 @@ describe('with a retry option', () => {
   });
 
   it('retries network errors and timeouts', async () => {
+    // The timeout applies to /hang only, long enough for each attempt to reach the server on
+    // a loaded machine (30 ms for every request made both counts flaky).
     const client = new ResilientHttpClient({
       breaker: NEVER_TRIP,
-      timeout: 30,
       retry: { maxAttempts: 3, backoff: 0 },
     });
     try {
@@ -127,7 +131,7 @@ describe('with a retry option', () => {
       );
       assert.equal(resets, 3);
       const hangs = await hitsDuring('/hang', () =>
-        assert.rejects(client.get(`${server.origin}/hang`), CallTimeoutError),
+        assert.rejects(client.get(`${server.origin}/hang`, { timeout: 250 }), CallTimeoutError),
       );
       assert.equal(hangs, 3);
     } finally {

@@ -16,7 +16,7 @@ import {
   screenshot,
   viewports,
 } from '../dashboard/browser.js';
-import { skipWithout } from '../e2e/demo-process.js';
+import { skipWithout } from '../fixtures/services.js';
 
 const skip = skipWithout(CHROMIUM, 'chromium');
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';

@@ -1,4 +1,4 @@
-import { nameErrorClass } from '../../core/errors.js';
+import { BreakerError, nameErrorClass } from '../../core/errors.js';
 import type { StateChangeEvent } from '../../core/events.js';
 
 /** The rules an alert can come from. */
@@ -61,8 +61,15 @@ export interface AlertSink {
   close?(): Promise<void>;
 }
 
-/** A failed delivery. */
-export class AlertDeliveryError extends Error {
+/** Stable error codes of the alerting. */
+export const AlertErrorCodes = {
+  delivery: 'ERR_ALERT_DELIVERY',
+} as const;
+
+/** A failed delivery. A {@link BreakerError} (`breakerName` is `''`; `sink` names the sink). */
+export class AlertDeliveryError extends BreakerError {
+  /** `'ERR_ALERT_DELIVERY'`. */
+  declare readonly code: typeof AlertErrorCodes.delivery;
   /** The sink's name. */
   readonly sink: string;
   /** HTTP status, when the receiver answered. */
@@ -77,11 +84,21 @@ export class AlertDeliveryError extends Error {
     message: string,
     options: { status?: number; retryable: boolean; retryAfter?: number; cause?: unknown },
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      message,
+      AlertErrorCodes.delivery,
+      '',
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.sink = sink;
     this.status = options.status;
     this.retryable = options.retryable;
     this.retryAfter = options.retryAfter;
+  }
+
+  /** True for an AlertDeliveryError, also one made by another copy of the package. */
+  static override is(value: unknown): value is AlertDeliveryError {
+    return BreakerError.is(value) && value.code === AlertErrorCodes.delivery;
   }
 }
 nameErrorClass(AlertDeliveryError, 'AlertDeliveryError');

@@ -1,17 +1,6 @@
 import type { Agent } from 'undici';
+import { parseRetryAfter } from '../../policies/retry-after.js';
 import { AlertDeliveryError } from './alert.js';
-
-/** Parses `Retry-After` (seconds or an HTTP date) into ms, or undefined. */
-export function parseRetryAfter(
-  value: string | string[] | undefined,
-  now: number,
-): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (v === undefined || v.trim() === '') return undefined;
-  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
 
 // undici loads on the first delivery, so that importing the main entry does not load it.
 let undici: Promise<typeof import('undici')> | undefined;
@@ -61,7 +50,8 @@ export class JsonPoster {
     await res.body.dump().catch(() => undefined);
     if (status >= 200 && status < 300) return;
     const retryable = status >= 500 || status === 429 || status === 408;
-    const retryAfter = parseRetryAfter(res.headers['retry-after'], Date.now());
+    const header = res.headers['retry-after'];
+    const retryAfter = parseRetryAfter(Array.isArray(header) ? header[0] : header, Date.now());
     throw new AlertDeliveryError(this.sink, `POST ${url} answered HTTP ${status}`, {
       status,
       retryable,

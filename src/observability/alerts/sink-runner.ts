@@ -3,7 +3,10 @@ import { AlertDeliveryError, type Alert, type AlertSink } from './alert.js';
 
 /** How each sink's deliveries are queued, batched, paced and retried. */
 export interface DeliveryOptions {
-  /** Alerts waiting per sink; beyond it the oldest are dropped (and reported). Default 1000. */
+  /**
+   * Alerts held per sink, the batch being sent included; beyond it the oldest waiting are
+   * dropped (and reported). Default 1000.
+   */
   maxQueue: number;
   /** Alerts per request. Default 50. */
   maxBatch: number;
@@ -132,13 +135,13 @@ export class SinkRunner {
   }
 
   private trim(): void {
-    const excess = this.queue.length - this.o.maxQueue;
+    // The batch in flight counts: without it the sink held up to maxQueue + maxBatch.
+    const excess = this.queue.length + (this.inFlight?.length ?? 0) - this.o.maxQueue;
     if (excess <= 0) {
       if (this.queue.length === 0) this.overflowReported = false;
       return;
     }
-    this.queue.splice(0, excess);
-    this.counters.dropped += excess;
+    this.counters.dropped += this.queue.splice(0, excess).length;
     if (!this.overflowReported) {
       this.overflowReported = true;
       this.report(
@@ -218,18 +221,17 @@ export class SinkRunner {
 
   private failed(batch: readonly Alert[], error: unknown, timedOut: boolean): void {
     this.counters.failures++;
-    const e =
-      error instanceof AlertDeliveryError
-        ? error
-        : new AlertDeliveryError(
-            this.sink.name,
-            timedOut
-              ? `timed out after ${this.o.timeout} ms`
-              : error instanceof Error
-                ? error.message
-                : String(error),
-            { retryable: true, cause: error },
-          );
+    const e = AlertDeliveryError.is(error)
+      ? error
+      : new AlertDeliveryError(
+          this.sink.name,
+          timedOut
+            ? `timed out after ${this.o.timeout} ms`
+            : error instanceof Error
+              ? error.message
+              : String(error),
+          { retryable: true, cause: error },
+        );
     const label = `alert sink ${JSON.stringify(this.sink.name)}`;
     if (this.closing || !e.retryable || this.attempt >= this.o.retries) {
       this.counters.dropped += batch.length;
@@ -261,6 +263,7 @@ export class SinkRunner {
       e.retryAfter ?? 0,
       Math.round(exp * (1 - this.o.jitter * this.random())),
     );
+    this.inFlight = undefined;
     this.queue.unshift(...batch);
     this.trim();
     this.report(
