@@ -17,6 +17,10 @@ export { channelNames } from './core/channels.js';
 export { defaultReadyToTrip } from './core/options.js';
 export type { BreakerOptions, BreakerSnapshot } from './core/options.js';
 export { exponentialOpenBackoff } from './core/backoff.js';
+// core: external decisions and pluggable trip rules (wave 2 hooks)
+export type { ExternalDecision } from './core/decisions.js';
+export { normalQuantile, wilsonLowerBound } from './core/rules.js';
+export type { TripRule, TripRuleContext } from './core/rules.js';
 export type { OpenBackoffOptions } from './core/backoff.js';
 export type {
   CircuitState,

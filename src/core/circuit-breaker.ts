@@ -1,4 +1,5 @@
 import { channels } from './channels.js';
+import { checkDecision, type ExternalDecision } from './decisions.js';
 import { Emitter, reportListenerError } from './emitter.js';
 import { BreakerOpenError, TooManyRequestsError, isRefusal, type BreakerError } from './errors.js';
 import type { CallEvent, StateChangeEvent, TransitionReason } from './events.js';
@@ -13,6 +14,7 @@ import {
 } from './options.js';
 import { NEVER_ABORTED } from './never-aborted.js';
 import { isThenable } from './thenable.js';
+import { normalQuantile, wilsonLowerBound, type TripRule } from './rules.js';
 import { restoreSnapshot } from './snapshot.js';
 import { TimeoutQueue } from './timeout-queue.js';
 import type { CircuitState, Counts, Disposer, Outcome, RejectionReason } from './types.js';
@@ -65,6 +67,8 @@ interface Extras {
   pending: StateChangeEvent[];
   delivering: boolean;
   timeouts: TimeoutQueue | undefined;
+  // An external hold: while open, no half-open by elapsed time before this (-Infinity: none).
+  holdUntil: number;
   // tryExecute's rejection, reused within one millisecond of one generation.
   rejection:
     | { at: number; generation: number; error: BreakerError; result: Promise<CallResult<never>> }
@@ -129,6 +133,15 @@ export class CircuitBreaker implements CallOwner {
   private readonly window: OutcomeWindow | undefined;
   // Closed state needs the clock only with an interval or a window.
   private readonly timeSensitive: boolean;
+  // Custom trip rules, and those of them that may reject a share of calls while closed.
+  private readonly rules: readonly TripRule[];
+  private readonly sharers: readonly TripRule[];
+  // Closed admission reads the clock (an interval, or a rule that sheds a share of calls).
+  private readonly admitReadsClock: boolean;
+  // A closed success needs nothing but counting (no clock, no window, no custom rule).
+  private readonly plainClosed: boolean;
+  // The normal quantile of the `confidence` option; NaN without it.
+  private readonly confidenceZ: number;
   // Listeners, timers and caches most breakers never need, kept apart so an idle breaker
   // stays small (thousands of per-key breakers are the norm behind a manager).
   private x: Extras | undefined;
@@ -151,6 +164,11 @@ export class CircuitBreaker implements CallOwner {
           : new TimeWindow(o.window.size, (o.window as { buckets: number }).buckets);
     }
     this.timeSensitive = o.interval > 0 || this.window !== undefined;
+    this.rules = o.rules;
+    this.sharers = o.rules.filter((rule) => rule.rejectionShare !== undefined);
+    this.admitReadsClock = o.interval > 0 || this.sharers.length > 0;
+    this.plainClosed = !this.timeSensitive && o.rules.length === 0;
+    this.confidenceZ = o.confidence === undefined ? NaN : normalQuantile(o.confidence);
     const start = o.clock.now();
     this.generationStart = start;
     this.expiry = o.interval > 0 ? start + o.interval : Infinity;
@@ -222,7 +240,7 @@ export class CircuitBreaker implements CallOwner {
   /** Ms until an open breaker turns half-open: 0 when not open, `Infinity` when forced open. */
   get retryAfter(): number {
     if (this.state !== 'open') return 0;
-    return this.forced === FORCED_OPEN ? Infinity : Math.max(0, this.expiry - this.o.clock.now());
+    return this.retryAfterNow(this.o.clock.now());
   }
 
   /** `'open'` after `forceOpen()`, `'disabled'` after `disable()`, else `null`. */
@@ -300,6 +318,49 @@ export class CircuitBreaker implements CallOwner {
         undefined,
       );
     };
+  }
+
+  /**
+   * Applies a state decision taken outside this breaker (a fleet coordinator's): see
+   * {@link ExternalDecision}. Ignored while forced (`forceOpen()`, `disable()`); a decision that
+   * does not apply to the current state (a `close` while closed) does nothing. Listeners see the
+   * transitions it causes as any other, with the reasons `'external-open'`,
+   * `'external-half-open'`, `'external-close'` and `'lease-held'`.
+   * @throws TypeError naming the field of a malformed decision.
+   */
+  decide(decision: ExternalDecision): void {
+    const d = checkDecision(decision);
+    if (this.forced !== FORCED_NONE) return;
+    this.refresh();
+    const now = this.o.clock.now();
+    switch (d.type) {
+      case 'open': {
+        if (this.current === 'open') {
+          this.expiry = (d.at ?? now) + (d.wait ?? this.openWait());
+        } else {
+          // `opens` grows in the transition, so the default wait is read after it.
+          this.transition('open', now, 'external-open', undefined, d.at, d.wait);
+        }
+        return;
+      }
+      case 'half-open':
+        if (this.current === 'open') this.transition('half-open', now, 'external-half-open');
+        return;
+      case 'close':
+        if (this.current !== 'closed') this.transition('closed', now, 'external-close');
+        return;
+      case 'hold-open': {
+        const until = d.until ?? Infinity;
+        if (this.current === 'half-open' && this.admitted === 0) {
+          this.transition('open', now, 'lease-held');
+        }
+        if (this.current === 'open') this.extras().holdUntil = until;
+        return;
+      }
+      case 'release':
+        if (this.x) this.x.holdUntil = -Infinity;
+        return;
+    }
   }
 
   /** Rejects every call until `reset()`, whatever time passes. */
@@ -399,10 +460,12 @@ export class CircuitBreaker implements CallOwner {
       return result;
     }
     const error =
-      result === 'open'
-        ? BreakerOpenError.fast(this.name, this.retryAfterNow(admittedAt))
-        : TooManyRequestsError.fast(this.name);
-    this.publishRejection(result, error);
+      result === 'shed'
+        ? BreakerOpenError.fast(this.name, 0)
+        : result === 'open'
+          ? BreakerOpenError.fast(this.name, this.retryAfterNow(admittedAt))
+          : TooManyRequestsError.fast(this.name);
+    this.publishRejection(result === 'shed' ? 'open' : result, error);
     return error;
   }
 
@@ -414,6 +477,11 @@ export class CircuitBreaker implements CallOwner {
       return result;
     }
     const now = admittedAt;
+    if (result === 'shed') {
+      const error = BreakerOpenError.fast(this.name, 0);
+      this.publishRejection('open', error);
+      return Promise.resolve({ ok: false, error });
+    }
     const x = this.extras();
     let cached = x.rejection;
     if (cached?.at !== now || cached.generation !== this.generation) {
@@ -429,10 +497,10 @@ export class CircuitBreaker implements CallOwner {
     return cached.result;
   }
 
-  private tryAdmit(): number | RejectionReason {
+  private tryAdmit(): number | RejectionReason | 'shed' {
     if (this.forced === DISABLED) return -1;
     // Closed without an interval needs no time to admit (a window reads it when recording).
-    if (this.current === 'closed' && this.o.interval === 0) {
+    if (this.current === 'closed' && !this.admitReadsClock) {
       if (!this.window) this.requests++;
       return this.generation;
     }
@@ -440,6 +508,7 @@ export class CircuitBreaker implements CallOwner {
     admittedAt = now;
     this.sync(now);
     if (this.current === 'closed') {
+      if (this.sharers.length > 0 && this.o.random() < this.shareToReject(now)) return 'shed';
       if (!this.window) this.requests++;
       return this.generation;
     }
@@ -453,7 +522,28 @@ export class CircuitBreaker implements CallOwner {
   }
 
   private retryAfterNow(now: number): number {
-    return this.forced === FORCED_OPEN ? Infinity : Math.max(0, this.expiry - now);
+    if (this.forced === FORCED_OPEN) return Infinity;
+    const hold = this.x?.holdUntil ?? -Infinity;
+    // An indefinite hold ends with a decision, not at a time: report the normal wait left.
+    const halfOpenAt = hold === Infinity ? this.expiry : Math.max(this.expiry, hold);
+    return Math.max(0, halfOpenAt - now);
+  }
+
+  /** The largest share of calls a rule wants rejected now (0..1). */
+  private shareToReject(now: number): number {
+    let share = 0;
+    for (const rule of this.sharers) {
+      try {
+        const s = rule.rejectionShare?.(now) ?? 0;
+        if (s > share) share = s;
+      } catch (error) {
+        reportListenerError(
+          `breaker ${JSON.stringify(this.name)} rule ${rule.name} rejectionShare`,
+          error,
+        );
+      }
+    }
+    return share;
   }
 
   private publishRejection(reason: RejectionReason, error: unknown): void {
@@ -473,6 +563,7 @@ export class CircuitBreaker implements CallOwner {
   private measuring(): boolean {
     return (
       this.o.slowCallDuration !== undefined ||
+      this.rules.length > 0 ||
       this.x?.calls?.active === true ||
       channels.call.hasSubscribers
     );
@@ -594,7 +685,7 @@ export class CircuitBreaker implements CallOwner {
     if (
       generation === this.generation &&
       this.current === 'closed' &&
-      !this.timeSensitive &&
+      this.plainClosed &&
       Number.isNaN(start) &&
       this.x?.calls === undefined &&
       !channels.call.hasSubscribers
@@ -613,7 +704,7 @@ export class CircuitBreaker implements CallOwner {
     this.running--;
     if (kind === CLASSIFY) kind = this.classify(error);
     const measured = !Number.isNaN(start);
-    const needsNow = measured || this.current !== 'closed' || this.timeSensitive;
+    const needsNow = measured || this.current !== 'closed' || !this.plainClosed;
     // NaN: not read. Closed breakers without interval or window read the clock only to trip.
     const now = needsNow ? this.o.clock.now() : NaN;
     if (needsNow && this.forced === FORCED_NONE) this.sync(now);
@@ -621,7 +712,7 @@ export class CircuitBreaker implements CallOwner {
     const slowLimit = this.o.slowCallDuration;
     const slow = slowLimit !== undefined && duration > slowLimit;
     const stale = generation !== this.generation || generation < 0;
-    if (!stale) this.apply(kind, slow, now);
+    if (!stale) this.apply(kind, slow, now, duration);
     if (this.x?.calls?.active || channels.call.hasSubscribers) {
       this.publishCall({
         name: this.name,
@@ -651,7 +742,7 @@ export class CircuitBreaker implements CallOwner {
     return FAILURE;
   }
 
-  private apply(kind: number, slow: boolean, now: number): void {
+  private apply(kind: number, slow: boolean, now: number, duration: number): void {
     const inHalfOpen = this.current === 'half-open';
     if (kind === EXCLUDED) {
       this.exclusions++;
@@ -659,6 +750,9 @@ export class CircuitBreaker implements CallOwner {
       if (inHalfOpen) {
         this.admitted--;
         this.inFlight--;
+      } else if (this.current === 'closed' && this.rules.length > 0) {
+        const rule = this.customTrip(now);
+        if (rule !== undefined) this.transition('open', now, 'tripped', rule);
       }
       return;
     }
@@ -683,28 +777,76 @@ export class CircuitBreaker implements CallOwner {
       }
       return;
     }
-    if (this.current === 'closed' && this.shouldTrip(kind)) {
-      this.transition('open', Number.isNaN(now) ? this.o.clock.now() : now, 'tripped');
+    if (this.current !== 'closed') return;
+    if (this.rules.length > 0) {
+      for (const rule of this.rules) {
+        try {
+          rule.observe?.(kind === SUCCESS ? 'success' : 'failure', slow, duration, now);
+        } catch (error) {
+          reportListenerError(
+            `breaker ${JSON.stringify(this.name)} rule ${rule.name} observe`,
+            error,
+          );
+        }
+      }
+    }
+    const rule = this.tripRule(kind) ?? (this.rules.length > 0 ? this.customTrip(now) : undefined);
+    if (rule !== undefined) {
+      this.transition('open', Number.isNaN(now) ? this.o.clock.now() : now, 'tripped', rule);
     }
   }
 
-  private shouldTrip(kind: number): boolean {
+  /** The built-in rule that trips now, by name, if any. */
+  private tripRule(kind: number): string | undefined {
     const trip = this.o.readyToTrip;
     if (kind === FAILURE && trip) {
       try {
-        if (trip(this.countsCopy())) return true;
+        if (trip(this.countsCopy())) return 'consecutive';
       } catch (error) {
         reportListenerError(`breaker ${JSON.stringify(this.name)} readyToTrip`, error);
       }
     }
     const w = this.window;
-    if (!w) return false;
+    if (!w) return undefined;
     const calls = w.successes + w.failures;
-    if (calls < this.o.minimumCalls || calls === 0) return false;
+    if (calls < this.o.minimumCalls || calls === 0) return undefined;
     const { failureRateThreshold: fr, slowCallRateThreshold: sr } = this.o;
+    const z = this.confidenceZ;
+    if (!Number.isNaN(z)) {
+      if (fr !== undefined && wilsonLowerBound(w.failures, calls, z) * 100 >= fr) {
+        return 'failure-rate';
+      }
+      return sr !== undefined && wilsonLowerBound(w.slow, calls, z) * 100 >= sr
+        ? 'slow-call-rate'
+        : undefined;
+    }
     // Compared as products so that a rate exactly at the threshold trips without rounding.
-    if (fr !== undefined && w.failures * 100 >= fr * calls) return true;
-    return sr !== undefined && w.slow * 100 >= sr * calls;
+    if (fr !== undefined && w.failures * 100 >= fr * calls) return 'failure-rate';
+    return sr !== undefined && w.slow * 100 >= sr * calls ? 'slow-call-rate' : undefined;
+  }
+
+  /** The name of the first custom rule that trips now, if any. */
+  private customTrip(now: number): string | undefined {
+    if (Number.isNaN(now)) now = this.o.clock.now();
+    const w = this.window;
+    const context = {
+      now,
+      counts: this.countsCopy(),
+      window: w
+        ? { calls: w.successes + w.failures, failures: w.failures, slow: w.slow }
+        : undefined,
+    };
+    for (const rule of this.rules) {
+      try {
+        if (rule.shouldTrip(context)) return rule.name;
+      } catch (error) {
+        reportListenerError(
+          `breaker ${JSON.stringify(this.name)} rule ${rule.name} shouldTrip`,
+          error,
+        );
+      }
+    }
+    return undefined;
   }
 
   // --- state machine ---------------------------------------------------------------------
@@ -723,7 +865,9 @@ export class CircuitBreaker implements CallOwner {
       }
       if (this.current === 'open') {
         if (now < this.expiry) return;
-        this.transition('half-open', this.expiry, 'timeout-elapsed');
+        const hold = this.x?.holdUntil ?? -Infinity;
+        if (now < hold) return;
+        this.transition('half-open', Math.max(this.expiry, hold), 'timeout-elapsed');
       } else {
         if (this.inFlight === 0 || now < this.expiry) return;
         this.transition('open', this.expiry, 'probe-timeout');
@@ -748,7 +892,14 @@ export class CircuitBreaker implements CallOwner {
   }
 
   /** The one place that changes `current`. Emits after the new state is consistent. */
-  private transition(to: CircuitState, at: number, reason: TransitionReason): void {
+  private transition(
+    to: CircuitState,
+    at: number,
+    reason: TransitionReason,
+    rule?: string,
+    waitFrom?: number,
+    wait?: number,
+  ): void {
     const from = this.current;
     const listening = this.x?.transitions?.active === true || channels.state.hasSubscribers;
     // A transition that time caused (probe timeout) falls due before anyone read the window:
@@ -760,7 +911,8 @@ export class CircuitBreaker implements CallOwner {
     if (to === 'open') {
       this.opens++;
       this.openedAt = at;
-      this.expiry = this.forced === FORCED_OPEN ? Infinity : at + this.openWait();
+      this.expiry =
+        this.forced === FORCED_OPEN ? Infinity : (waitFrom ?? at) + (wait ?? this.openWait());
     } else if (to === 'half-open') {
       this.admitted = 0;
       this.inFlight = 0;
@@ -768,7 +920,13 @@ export class CircuitBreaker implements CallOwner {
     } else {
       this.opens = 0;
     }
-    if (counts) this.emitTransition({ name: this.name, from, to, at, reason, counts });
+    // A hold lasts only while open: any way out of open ends it.
+    if (to !== 'open' && this.x) this.x.holdUntil = -Infinity;
+    if (counts) {
+      const event: StateChangeEvent = { name: this.name, from, to, at, reason, counts };
+      if (rule !== undefined) event.rule = rule;
+      this.emitTransition(event);
+    }
   }
 
   private openWait(): number {
@@ -811,6 +969,7 @@ export class CircuitBreaker implements CallOwner {
       pending: [],
       delivering: false,
       timeouts: undefined,
+      holdUntil: -Infinity,
       rejection: undefined,
     });
   }

@@ -19,7 +19,15 @@ export type TransitionReason =
   /** `disable()`. */
   | 'disabled'
   /** `reset()`. */
-  | 'reset';
+  | 'reset'
+  /** closed or half-open -> open: `decide({ type: 'open' })`. */
+  | 'external-open'
+  /** open -> half-open: `decide({ type: 'half-open' })`. */
+  | 'external-half-open'
+  /** open or half-open -> closed: `decide({ type: 'close' })`. */
+  | 'external-close'
+  /** half-open (no probe admitted yet) -> open: `decide({ type: 'hold-open' })`. */
+  | 'lease-held';
 
 /** Delivered to `onTransition` listeners and the `breakwater:breaker:state` channel. */
 export interface StateChangeEvent {
@@ -32,6 +40,11 @@ export interface StateChangeEvent {
   reason: TransitionReason;
   /** The counts just before they were cleared: what caused the change. */
   counts: Counts;
+  /**
+   * With reason `'tripped'`: the rule that tripped: `'consecutive'` (`readyToTrip`, default or
+   * given), `'failure-rate'`, `'slow-call-rate'`, or a custom rule's `name`.
+   */
+  rule?: string;
 }
 
 /** Delivered to `onCall` listeners and the `breakwater:breaker:call` channel. */

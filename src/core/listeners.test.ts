@@ -114,6 +114,7 @@ describe('onTransition', () => {
         to: 'open',
         at: T0,
         reason: 'tripped',
+        rule: 'consecutive',
         counts: counts({
           requests: 7,
           totalSuccesses: 1,

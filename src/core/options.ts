@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from './clock.js';
+import type { TripRule } from './rules.js';
 import type { CircuitState, Counts, WindowOptions } from './types.js';
 
 /** The default trip rule: more than five consecutive failures. */
@@ -57,6 +58,16 @@ export interface BreakerOptions {
   clock?: Clock;
   /** A state saved by `toJSON()`, to carry a breaker across process restarts. */
   initialState?: BreakerSnapshot;
+  /** Extra trip rules, OR-ed with the built-in ones (see {@link TripRule}). Default none. */
+  rules?: readonly TripRule[];
+  /** Source of uniform numbers in [0, 1) for the rules' `rejectionShare`. Default `Math.random`. */
+  random?: () => number;
+  /**
+   * Confidence (0 < c < 1) for the rate rules: each trips when the one-sided Wilson lower bound
+   * of its rate at this confidence is at or above its threshold. Needs a `window` and a rate
+   * threshold. Default none (the observed rate is compared).
+   */
+  confidence?: number;
 }
 
 /** What `toJSON()` returns and `initialState` accepts. Times are in the clock's ms. */
@@ -95,6 +106,9 @@ export interface ResolvedOptions {
   callTimeout: number | undefined;
   halfOpenTimeout: number;
   clock: Clock;
+  rules: readonly TripRule[];
+  random: () => number;
+  confidence: number | undefined;
 }
 
 const KNOWN = [
@@ -115,6 +129,9 @@ const KNOWN = [
   'halfOpenTimeout',
   'clock',
   'initialState',
+  'rules',
+  'random',
+  'confidence',
 ] as const;
 
 /** Quotes a value for an error message: strings in quotes, numbers as they print. */
@@ -322,6 +339,23 @@ export function resolveOptions(options: BreakerOptions = {}): ResolvedOptions {
     fail('type', `breaker option clock must have a now() method, got ${quote(clock)}`);
   }
   fn(options, 'onStateChange');
+  fn(options, 'random');
+  const rules = resolveRules(options.rules);
+  const confidence = num(options, 'confidence');
+  if (confidence !== undefined) {
+    if (!(confidence > 0 && confidence < 1)) {
+      fail('range', `breaker option confidence must be in (0, 1), got ${quote(confidence)}`);
+    }
+    if (!window) {
+      fail(
+        'type',
+        "breaker option confidence needs a window (e.g. window: { kind: 'count', size: 100 })",
+      );
+    }
+    if (!rates) {
+      fail('type', 'breaker option confidence needs failureRateThreshold or slowCallRateThreshold');
+    }
+  }
   return {
     name,
     maxRequests,
@@ -338,5 +372,31 @@ export function resolveOptions(options: BreakerOptions = {}): ResolvedOptions {
     callTimeout,
     halfOpenTimeout,
     clock,
+    rules,
+    random: options.random ?? Math.random,
+    confidence,
   };
+}
+
+function resolveRules(value: unknown): readonly TripRule[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    fail('type', `breaker option rules must be an array of trip rules, got ${quote(value)}`);
+  }
+  value.forEach((rule: unknown, i) => {
+    const r = rule as Partial<Record<keyof TripRule, unknown>> | null;
+    if (typeof r !== 'object' || r === null) {
+      fail('type', `breaker option rules[${i}] must be a trip rule object, got ${quote(rule)}`);
+    }
+    if (typeof r.name !== 'string') {
+      fail('type', `breaker option rules[${i}].name must be a string, got ${quote(r.name)}`);
+    }
+    for (const key of ['shouldTrip', 'observe', 'rejectionShare'] as const) {
+      const v = r[key];
+      if ((v !== undefined || key === 'shouldTrip') && typeof v !== 'function') {
+        fail('type', `breaker option rules[${i}].${key} must be a function, got ${quote(v)}`);
+      }
+    }
+  });
+  return [...(value as TripRule[])];
 }

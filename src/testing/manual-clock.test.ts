@@ -2,6 +2,8 @@
 // and set(), in due order, each seeing now() equal to its due time.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CircuitBreaker } from '../core/circuit-breaker.js';
+import { CallTimeoutError } from '../core/errors.js';
 import { ManualClock } from './manual-clock.js';
 
 describe('ManualClock', () => {
@@ -116,5 +118,68 @@ describe('ManualClock', () => {
       },
     );
     assert.equal(clock.now(), 0);
+  });
+
+  describe('advanceAsync', () => {
+    it('runs due timers in order and the microtasks each releases before the next timer', async () => {
+      const clock = new ManualClock(100);
+      const log: string[] = [];
+      const sleep = (ms: number): Promise<void> =>
+        new Promise((resolve) => {
+          clock.schedule(ms, resolve);
+        });
+      const task = (async () => {
+        await sleep(10);
+        log.push(`a@${clock.now()}`);
+        // Scheduled by a continuation of the first timer: still within the span, so it runs.
+        await sleep(10);
+        log.push(`b@${clock.now()}`);
+        await sleep(100);
+        log.push(`c@${clock.now()}`);
+      })();
+      clock.schedule(15, () => log.push(`t@${clock.now()}`));
+      await clock.advanceAsync(50);
+      assert.deepEqual(log, ['a@110', 't@115', 'b@120']);
+      assert.equal(clock.now(), 150);
+      // advance() would run the timer but not the continuation: advanceAsync does both.
+      await clock.advanceAsync(70);
+      assert.deepEqual(log, ['a@110', 't@115', 'b@120', 'c@220']);
+      await task;
+    });
+
+    it('a breaker call awaiting its callTimeout finishes inside advanceAsync', async () => {
+      const clock = new ManualClock(0);
+      const breaker = new CircuitBreaker({ clock, callTimeout: 1000 });
+      let outcome = 'pending';
+      const done = breaker
+        .execute(
+          (signal) =>
+            new Promise((_, reject) => {
+              signal.addEventListener('abort', () => {
+                reject(signal.reason as Error);
+              });
+            }),
+        )
+        .then(
+          () => (outcome = 'resolved'),
+          (e: unknown) => (outcome = e instanceof CallTimeoutError ? 'timed out' : 'other'),
+        );
+      await clock.advanceAsync(999);
+      assert.equal(outcome, 'pending');
+      await clock.advanceAsync(1);
+      assert.equal(outcome, 'timed out');
+      await done;
+    });
+
+    it('rejects a bad span, and runs nothing past the target', async () => {
+      const clock = new ManualClock();
+      await assert.rejects(clock.advanceAsync(-1), RangeError);
+      await assert.rejects(clock.advanceAsync(Infinity), /finite number >= 0, got Infinity/);
+      let ran = false;
+      clock.schedule(10, () => (ran = true));
+      await clock.advanceAsync(9);
+      assert.equal(ran, false);
+      assert.equal(clock.pendingTimers, 1);
+    });
   });
 });
