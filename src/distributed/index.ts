@@ -18,3 +18,8 @@ export type {
   PublishRequest,
   PublishResult,
 } from './store.js';
+export { RedisCoordinator } from './coordinator.js';
+export type { Attachment, CoordinationStatus, RedisCoordinatorOptions } from './coordinator.js';
+export type { FleetBreakerStatus } from './breaker-link.js';
+export type { FleetEvaluation, PooledRule } from './pooled-rule.js';
+export { evaluateFleet, pooledRuleOf } from './pooled-rule.js';

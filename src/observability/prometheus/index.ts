@@ -7,3 +7,5 @@ export type { AnyRegistry, MetricsOptions, PrometheusMetrics } from './register-
 export { callKinds, configParams, defaultBuckets, metricNames } from '../metric-names.js';
 export { BreakerSet, fromBreakers } from '../source.js';
 export type { BreakerSource, BreakerTarget, Unsubscribe } from '../source.js';
+export { coordinationMetricNames, registerCoordinationMetrics } from './coordination-metrics.js';
+export type { CoordinationSource } from './coordination-metrics.js';
