@@ -71,7 +71,14 @@ export {
   AdaptiveErrorCodes,
   AdaptiveThrottle,
   adaptiveThrottle,
+  BaselineRule,
+  baselineRule,
   ConcurrencyLimitError,
   ThrottledError,
 } from './adaptive/index.js';
-export type { AdaptiveThrottleOptions, ThrottleEvent } from './adaptive/index.js';
+export type {
+  AdaptiveThrottleOptions,
+  BaselineRuleOptions,
+  BaselineUpdate,
+  ThrottleEvent,
+} from './adaptive/index.js';
