@@ -13,13 +13,16 @@ export interface TuneOptions {
   readonly settings?: ManagerSettings;
   /** Seed of the search. Default 1. */
   readonly seed?: number;
-  /** Evaluations per service. Default 100. */
+  /** Evaluations per service; 0 takes `start` as it is. Default 100. */
   readonly budget?: number;
   /**
    * Settings per service to start from (the predictor's), or to use without a search when
-   * `searchBudget` is 0.
+   * `budget` is 0.
    */
-  readonly start?: (trace: ServiceTrace) => TunedOptions | undefined;
+  readonly start?: (
+    trace: ServiceTrace,
+    callTimeout: number | undefined,
+  ) => TunedOptions | undefined;
   /** Called after each evaluation: service index, evaluations done, budget. */
   readonly onProgress?: (service: number, done: number, budget: number) => void;
 }
@@ -62,7 +65,7 @@ export function tuneTrace(trace: Trace, options: TuneOptions = {}): ServiceTunin
     const current = currentSettings(options.settings, service.service);
     const currentResult = replay(service, current.options, { timeline: true });
     const callTimeout = current.options.callTimeout;
-    const start = options.start?.(service);
+    const start = options.start?.(service, callTimeout);
     const budget = options.budget ?? 100;
     const found =
       budget > 0

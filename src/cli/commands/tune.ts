@@ -5,6 +5,7 @@ import { loadConfigFile } from '../../manager/config/loader.js';
 import type { ManagerSettings } from '../../manager/types.js';
 import { TraceError } from '../../tuner/errors.js';
 import { formatTunings, tuningsJson } from '../../tuner/format.js';
+import { predictSettings, shippedPredictor } from '../../tuner/predictor.js';
 import { readTraceFile, splitTrace } from '../../tuner/trace.js';
 import { tuneTrace } from '../../tuner/tune.js';
 import { convertFlag, parseFlags } from '../flags.js';
@@ -18,6 +19,7 @@ const flags = {
   budget: { type: 'string' },
   json: { type: 'boolean' },
   report: { type: 'string' },
+  predict: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -41,6 +43,9 @@ Options:
   --json             print {"services": {"<name>": {"recommended": {...}, "cost":
                      {"current": n, "recommended": n}}}} instead of the text report
   --report <file>    also write a self-contained HTML report (timeline, states, costs)
+  --predict          no search: the settings the shipped model predicts from the trace's
+                     rate, latency, baseline errors and outages (the search starts from them
+                     otherwise)
   -h, --help         show this help
 
 Exit codes: 0 done, 2 a bad command line, trace or config file (the message names the line).
@@ -118,7 +123,8 @@ export const tune: Command = {
       );
       const tunings = tuneTrace(trace, {
         seed,
-        budget,
+        budget: values.predict ? 0 : budget,
+        start: (service, callTimeout) => predictSettings(service, shippedPredictor(), callTimeout),
         ...(settings ? { settings } : {}),
         onProgress: (service, done, total) => {
           bar.update(service, done, total);
