@@ -77,12 +77,23 @@ export function predictPoint(model: PredictorModel, input: readonly number[]): n
 
 let shipped: PredictorModel | undefined;
 
+// Beside this module in the repository; from dist/tuner/ (tsc copies no JSON), the package's
+// copy under src/ (listed in package.json "files").
+const MODEL_FILES = ['./model/predictor.json', '../../src/tuner/model/predictor.json'];
+
 /** The model shipped with breakwater (`src/tuner/model/predictor.json`). */
 export function shippedPredictor(): PredictorModel {
-  shipped ??= JSON.parse(
-    readFileSync(new URL('./model/predictor.json', import.meta.url), 'utf8'),
-  ) as PredictorModel;
-  return shipped;
+  if (shipped) return shipped;
+  let lastError: unknown;
+  for (const file of MODEL_FILES) {
+    try {
+      shipped = JSON.parse(readFileSync(new URL(file, import.meta.url), 'utf8')) as PredictorModel;
+      return shipped;
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw new Error('the predictor model file is missing', { cause: lastError });
 }
 
 /** Settings for a service from its trace's descriptors, without a search. */
