@@ -18,7 +18,8 @@ export type FlagValues<S extends Record<string, FlagSpec>> = {
 /**
  * Parses `args` with `node:util` `parseArgs`, but reports every mistake as a UsageError that
  * names the option (with a "did you mean" hint for typos) and quotes the value, instead of
- * parseArgs' own messages. Positional arguments are refused: no command takes any yet.
+ * parseArgs' own messages. Positional arguments are refused, unless `positionals` is given:
+ * then they are pushed onto it in order (the command checks how many it takes).
  * A repeated option keeps its last value, as most CLIs do.
  *
  * @param command the command name used in messages (`'demo'`)
@@ -28,6 +29,7 @@ export function parseFlags<S extends Record<string, FlagSpec>>(
   args: readonly string[],
   spec: S,
   command: string,
+  positionals?: string[],
 ): FlagValues<S> {
   const { tokens } = parseArgs({
     args: [...args],
@@ -41,6 +43,10 @@ export function parseFlags<S extends Record<string, FlagSpec>>(
   for (const token of tokens) {
     if (token.kind === 'option-terminator') continue;
     if (token.kind === 'positional') {
+      if (positionals) {
+        positionals.push(token.value);
+        continue;
+      }
       throw new UsageError(`unexpected argument ${quote(token.value)}`, command);
     }
     const flag = spec[token.name];

@@ -1,20 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { quote } from '../core/options.js';
 import type { OutcomeKind } from '../core/types.js';
+import type { TraceCall as ScenarioTraceCall } from '../scenarios/trace.js';
 import { TraceError } from './errors.js';
 
 /**
- * One recorded call (API.md "Tuner"): `time` is when it started and `duration` how long it took,
- * both in ms. `instance` and `error` are what the recorder adds; readers ignore other keys.
+ * One recorded call (API.md "Tuner"), the scenario library's record plus what the recorder
+ * adds: `instance` (the process that made the call) and `error` (what a failure threw: its
+ * `code`, else its `name`). Readers ignore keys they do not know.
  */
-export interface TraceCall {
-  readonly time: number;
-  readonly service: string;
-  readonly duration: number;
-  readonly outcome: OutcomeKind;
-  /** The process that made the call, when recorded by several. */
+export interface TraceCall extends Readonly<ScenarioTraceCall> {
   readonly instance?: string;
-  /** What a failure threw: its `code`, else its `name`. */
   readonly error?: string;
 }
 
