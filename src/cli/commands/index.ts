@@ -1,5 +1,6 @@
 import type { Command } from '../io.js';
+import { chaos } from './chaos.js';
 import { demo } from './demo.js';
 
 /** Every subcommand of `breakwater`, in the order `--help` lists them. */
-export const commands: readonly Command[] = [demo];
+export const commands: readonly Command[] = [demo, chaos];

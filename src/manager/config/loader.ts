@@ -4,7 +4,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import { formatPath, type SettingsPath } from '../path.js';
 import type { ManagerSettings } from '../types.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
-import { validateConfig } from './schema.js';
+import { validateConfig, type RawIssue } from './schema.js';
 
 /** The formats a config can be written in. */
 export type ConfigFormat = 'yaml' | 'json';
@@ -45,14 +45,24 @@ function jsonSyntaxIssue(error: Error, text: string): ConfigIssue {
   return { path: `line ${line}, column ${column}`, message, line };
 }
 
+/** What a checker of parsed file data returns: the value, or every mistake by its path. */
+export type DataCheck<T> = { ok: true; value: T } | { ok: false; issues: RawIssue[] };
+
 /**
- * Parses and checks config text. Syntax errors are reported first (with line and column), and
- * then nothing else; otherwise every schema and rule mistake is reported, sorted by line.
+ * Parses YAML or JSON text and checks the data with `check`. Syntax errors are reported first
+ * (with line and column), and then nothing else; otherwise every mistake `check` found is
+ * reported with its line, sorted by line. The manager's config files and other files of the
+ * project (chaos experiments) are read with it.
  *
  * @param file the file name, for the error message
  * @throws ConfigError listing every mistake
  */
-export function parseConfig(text: string, format: ConfigFormat, file?: string): ManagerSettings {
+export function parseDataText<T>(
+  text: string,
+  format: ConfigFormat,
+  check: (raw: unknown) => DataCheck<T>,
+  file?: string,
+): T {
   const counter = new LineCounter();
   let doc: Document | undefined;
   let raw: unknown;
@@ -75,8 +85,8 @@ export function parseConfig(text: string, format: ConfigFormat, file?: string): 
       throw new ConfigError([jsonSyntaxIssue(error as Error, text)], file);
     }
   }
-  const result = validateConfig(raw);
-  if (result.ok) return result.settings;
+  const result = check(raw);
+  if (result.ok) return result.value;
   // JSON is YAML: parsing it again only to find lines is done on the error path alone.
   doc ??= parseDocument(text, { lineCounter: counter });
   const located = result.issues.map((issue, order) => {
@@ -88,6 +98,25 @@ export function parseConfig(text: string, format: ConfigFormat, file?: string): 
     located.map(({ issue }) =>
       issue.line === undefined ? { path: issue.path, message: issue.message } : issue,
     ),
+    file,
+  );
+}
+
+/**
+ * Parses and checks config text. Syntax errors are reported first (with line and column), and
+ * then nothing else; otherwise every schema and rule mistake is reported, sorted by line.
+ *
+ * @param file the file name, for the error message
+ * @throws ConfigError listing every mistake
+ */
+export function parseConfig(text: string, format: ConfigFormat, file?: string): ManagerSettings {
+  return parseDataText(
+    text,
+    format,
+    (raw) => {
+      const result = validateConfig(raw);
+      return result.ok ? { ok: true, value: result.settings } : result;
+    },
     file,
   );
 }
