@@ -53,6 +53,19 @@ describe('toxics on the bytes', () => {
     open.destroy();
   });
 
+  test('removing a latency toxic lets the data it holds go on at once (as Toxiproxy)', async () => {
+    const p = await proxy();
+    fp.addToxic(p.name, { type: 'latency', attributes: { latency: 5000 } });
+    const c = await Client.open(p.port);
+    c.socket.write('held');
+    await sleep(150);
+    assert.equal(c.received, '');
+    fp.removeToxic(p.name, 'latency_downstream');
+    const at = await c.bytes(4);
+    assert.ok(at - c.started < 2000, `${at - c.started} ms`);
+    c.destroy();
+  });
+
   test('toxicity 0 never applies', async () => {
     const p = await proxy();
     fp.addToxic(p.name, { type: 'latency', toxicity: 0, attributes: { latency: 500 } });

@@ -44,7 +44,7 @@ describe('breakwater (in process)', () => {
     assert.match(r.stdout, /^Usage: breakwater <command> \[options\]$/m);
     assert.match(
       r.stdout,
-      /^ {2}demo {2}a scripted outage behind circuit breakers, live in the terminal$/m,
+      /^ {2}demo +a scripted outage behind circuit breakers, live in the terminal$/m,
     );
     assert.match(r.stdout, /^ {2}-V, --version {2}print the version$/m);
     assert.deepEqual(await cli(['-h']), r);

@@ -6,7 +6,7 @@ import { ConfigError, type ConfigIssue } from './config-error.js';
 import { jsonLines } from './json-lines.js';
 import { checkBounds, MAX_CONFIG_ALIASES } from './limits.js';
 import { readConfigText } from './read.js';
-import { validateConfig } from './schema.js';
+import { validateConfig, type RawIssue } from './schema.js';
 
 /** The formats a config can be written in. */
 export type ConfigFormat = 'yaml' | 'json';
@@ -47,16 +47,26 @@ function jsonSyntaxIssue(error: Error, text: string): ConfigIssue {
   return { path: `line ${line}, column ${column}`, message, line };
 }
 
+/** What a checker of parsed file data returns: the value, or every mistake by its path. */
+export type DataCheck<T> = { ok: true; value: T } | { ok: false; issues: RawIssue[] };
+
 /**
- * Parses and checks config text. Text over {@link MAX_CONFIG_BYTES} or nested deeper than
- * {@link MAX_CONFIG_DEPTH} is refused before it is parsed; a leading byte order mark is
- * skipped in both formats. Syntax errors are reported first (with line and column), and then
- * nothing else; otherwise every schema and rule mistake is reported, sorted by line.
+ * Parses YAML or JSON text and checks the data with `check`. Text over {@link MAX_CONFIG_BYTES}
+ * or nested deeper than {@link MAX_CONFIG_DEPTH} is refused before it is parsed; a leading byte
+ * order mark is skipped in both formats. Syntax errors are reported first (with line and
+ * column), and then nothing else; otherwise every mistake `check` found is reported with its
+ * line, sorted by line. The manager's config files and the chaos experiment files are read
+ * with it.
  *
  * @param file the file name, for the error message
  * @throws ConfigError listing every mistake
  */
-export function parseConfig(text: string, format: ConfigFormat, file?: string): ManagerSettings {
+export function parseDataText<T>(
+  text: string,
+  format: ConfigFormat,
+  check: (raw: unknown) => DataCheck<T>,
+  file?: string,
+): T {
   // Editors on Windows save UTF-8 with a BOM; YAML skips it, JSON.parse would not.
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const bounds = checkBounds(source, format);
@@ -100,8 +110,8 @@ export function parseConfig(text: string, format: ConfigFormat, file?: string): 
       throw new ConfigError([jsonSyntaxIssue(error as Error, source)], file);
     }
   }
-  const result = validateConfig(raw);
-  if (result.ok) return result.settings;
+  const result = check(raw);
+  if (result.ok) return result.value;
   const lines =
     doc === undefined
       ? jsonLines(
@@ -118,6 +128,25 @@ export function parseConfig(text: string, format: ConfigFormat, file?: string): 
     located.map(({ issue }) =>
       issue.line === undefined ? { path: issue.path, message: issue.message } : issue,
     ),
+    file,
+  );
+}
+
+/**
+ * Parses and checks config text (see {@link parseDataText} for the limits and the order of the
+ * errors).
+ *
+ * @param file the file name, for the error message
+ * @throws ConfigError listing every mistake
+ */
+export function parseConfig(text: string, format: ConfigFormat, file?: string): ManagerSettings {
+  return parseDataText(
+    text,
+    format,
+    (raw) => {
+      const result = validateConfig(raw);
+      return result.ok ? { ok: true, value: result.settings } : result;
+    },
     file,
   );
 }
