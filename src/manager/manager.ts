@@ -17,11 +17,10 @@ import {
   overlaySettings,
   resolveSettings,
   sameWindow,
-  table,
   type ResolvedService,
   type ResolvedSettings,
 } from './settings.js';
-import { readManagerState } from './state.js';
+import { buildFromState, exportState, readManagerState } from './state.js';
 import { CascadeTracker } from './cascade.js';
 import { blocking, openDependency } from './dependencies.js';
 import { CONF, DETACHED, ManagedBreaker, SEEN_AT, USED } from './managed-breaker.js';
@@ -445,14 +444,7 @@ export class CircuitBreakerManager implements HandleHost {
 
   /** Every breaker's state as plain JSON, for `import()` after a restart or elsewhere. */
   export(): ManagerState {
-    const breakers: ManagerState['breakers'] = table();
-    for (const entry of this.entries.values()) {
-      breakers[entry.name] = {
-        window: entry.settings.window ?? null,
-        state: entry.toJSON(),
-      };
-    }
-    return { version: 1, at: this.clock.now(), breakers };
+    return exportState(this.entries.values(), this.clock.now());
   }
 
   /**
@@ -465,24 +457,8 @@ export class CircuitBreakerManager implements HandleHost {
    */
   import(state: ManagerState): string[] {
     this.assertOpen();
-    const saved = readManagerState(state);
     const at = this.clock.now();
-    const built: Entry[] = [];
-    for (const [name, item] of saved) {
-      const conf = this.confFor(name);
-      const snapshot = { ...item.state };
-      if (!sameWindow(item.window, conf.window ?? null)) delete snapshot.window;
-      try {
-        built.push(new ManagedBreaker({ ...conf.options, name, initialState: snapshot }, conf, at));
-      } catch (error) {
-        throw new TypeError(
-          `import(): breakers[${JSON.stringify(name)}]: ${(error as Error).message}`,
-          {
-            cause: error,
-          },
-        );
-      }
-    }
+    const built = buildFromState(readManagerState(state), (name) => this.confFor(name), at);
     for (const breaker of built) {
       const entry = this.entries.get(breaker.name);
       if (entry) this.swap(entry, breaker, 'imported', at);
