@@ -1,5 +1,5 @@
 export { CircuitBreakerManager } from './manager.js';
-export type { FromFileOptions } from './manager.js';
+export type { FromFileOptions } from './file-source.js';
 export { DependencyOpenError, ManagerClosedError, ManagerErrorCodes } from './errors.js';
 export { ConfigError } from './config/config-error.js';
 export type { ConfigIssue } from './config/config-error.js';

@@ -9,22 +9,22 @@ import { Emitter } from '../core/emitter.js';
 import type { StateChangeEvent } from '../core/events.js';
 import { quote } from '../core/options.js';
 import type { Disposer } from '../core/types.js';
-import { ConfigError } from './config/config-error.js';
-import type { LoadedConfig } from './config/loader.js';
+import { asConfigError, load, type FileSource, type FromFileOptions } from './file-source.js';
 import { ConfigWatcher, type WatchOptions } from './config/reload.js';
-import { DependencyOpenError, ManagerClosedError } from './errors.js';
-import type { Dependency } from './graph.js';
+import { ManagerClosedError } from './errors.js';
 import { sameValue } from './same-value.js';
 import {
   overlaySettings,
   resolveSettings,
   sameWindow,
-  table,
   type ResolvedService,
   type ResolvedSettings,
 } from './settings.js';
-import { readManagerState } from './state.js';
+import { buildFromState, exportState, readManagerState } from './state.js';
+import { CascadeTracker } from './cascade.js';
+import { blocking, openDependency } from './dependencies.js';
 import { CONF, DETACHED, ManagedBreaker, SEEN_AT, USED } from './managed-breaker.js';
+import { Handle, RESOLVE, RUN, TRY_RUN, type HandleHost } from './handle.js';
 import type {
   CascadeEvent,
   CascadeStatus,
@@ -42,31 +42,6 @@ import type {
 
 /** One service's breaker, with the manager's bookkeeping on it. */
 type Entry = ManagedBreaker;
-
-// The manager's entry points for handles, kept off its public surface.
-const RESOLVE = Symbol('resolve');
-const RUN = Symbol('run');
-const TRY_RUN = Symbol('tryRun');
-
-/** Options of {@link CircuitBreakerManager.fromFile}. */
-export interface FromFileOptions extends ManagerOptions {
-  /**
-   * Reload the file when it changes (`true`, or how to watch it). A valid file replaces the
-   * settings, keeping every breaker's state; an invalid one keeps the old settings and is
-   * reported through `onReload` (or a process warning when nobody listens). Default false.
-   */
-  watch?: boolean | WatchOptions;
-}
-
-interface FileSource {
-  readonly file: string;
-  readonly base: ManagerOptions;
-  /** Text of the last file applied. */
-  text: string;
-  watcher: ConfigWatcher | undefined;
-  /** The reload in progress (reloads run one at a time, in order). */
-  queue: Promise<unknown>;
-}
 
 /**
  * One circuit breaker per service, made on first use from `defaults` and the service's own
@@ -100,19 +75,19 @@ interface FileSource {
  * });
  * const receipt = await manager.execute('payments', (signal) => pay(order, { signal }));
  */
-export class CircuitBreakerManager {
+export class CircuitBreakerManager implements HandleHost {
   private readonly clock: Clock;
   private settings: ResolvedSettings;
   private readonly entries = new Map<string, Entry>();
-  private readonly open = new Set<string>();
-  private cascading = false;
+  private readonly cascades = new CascadeTracker();
+  /** Services whose breaker is open (the cascade's own set). */
+  private readonly open = this.cascades.open;
   private closed = false;
   /** Idle eviction is on. */
   private evicting: boolean;
   private cancelSweep: CancelTimer | undefined;
   private source: FileSource | undefined;
   private readonly transitions = new Emitter<FleetTransitionEvent>('onTransition');
-  private readonly cascades = new Emitter<CascadeEvent>('onCascade');
   private readonly evictions = new Emitter<EvictEvent>('onEvict');
   private readonly creations = new Emitter<CreateEvent>('onCreate');
   private readonly reloads = new Emitter<ReloadEvent>('onReload');
@@ -295,7 +270,8 @@ export class CircuitBreakerManager {
     const out: ServiceSnapshot[] = [];
     for (const entry of this.entries.values()) {
       const state = entry.state;
-      const blocked = entry[CONF].closure.length === 0 ? undefined : this.openDependency(entry);
+      const blocked =
+        entry[CONF].closure.length === 0 ? undefined : openDependency(this.entries, entry);
       out.push({
         name: entry.name,
         state,
@@ -335,7 +311,7 @@ export class CircuitBreakerManager {
       if (breaker === undefined || breaker.state !== 'open') this.open.delete(name);
     }
     this.checkCascade(this.clock.now());
-    return this.status(this.cascading);
+    return this.cascades.status(this.cascades.on, this.entries.size);
   }
 
   /** Subscribes to every state change of every breaker (with the service's name). */
@@ -347,7 +323,7 @@ export class CircuitBreakerManager {
 
   /** Subscribes to the cascade signal turning on and off. */
   onCascade(listener: (event: CascadeEvent) => void): Disposer {
-    return this.cascades.subscribe(listener);
+    return this.cascades.events.subscribe(listener);
   }
 
   /** Subscribes to breakers leaving the manager (idle, replaced, removed, closed). */
@@ -468,14 +444,7 @@ export class CircuitBreakerManager {
 
   /** Every breaker's state as plain JSON, for `import()` after a restart or elsewhere. */
   export(): ManagerState {
-    const breakers: ManagerState['breakers'] = table();
-    for (const entry of this.entries.values()) {
-      breakers[entry.name] = {
-        window: entry.settings.window ?? null,
-        state: entry.toJSON(),
-      };
-    }
-    return { version: 1, at: this.clock.now(), breakers };
+    return exportState(this.entries.values(), this.clock.now());
   }
 
   /**
@@ -488,24 +457,8 @@ export class CircuitBreakerManager {
    */
   import(state: ManagerState): string[] {
     this.assertOpen();
-    const saved = readManagerState(state);
     const at = this.clock.now();
-    const built: Entry[] = [];
-    for (const [name, item] of saved) {
-      const conf = this.confFor(name);
-      const snapshot = { ...item.state };
-      if (!sameWindow(item.window, conf.window ?? null)) delete snapshot.window;
-      try {
-        built.push(new ManagedBreaker({ ...conf.options, name, initialState: snapshot }, conf, at));
-      } catch (error) {
-        throw new TypeError(
-          `import(): breakers[${JSON.stringify(name)}]: ${(error as Error).message}`,
-          {
-            cause: error,
-          },
-        );
-      }
-    }
+    const built = buildFromState(readManagerState(state), (name) => this.confFor(name), at);
     for (const breaker of built) {
       const entry = this.entries.get(breaker.name);
       if (entry) this.swap(entry, breaker, 'imported', at);
@@ -531,7 +484,7 @@ export class CircuitBreakerManager {
     this.source?.watcher?.close();
     const at = this.clock.now();
     for (const entry of [...this.entries.values()]) this.drop(entry, 'closed', at);
-    this.cascading = false;
+    this.cascades.clear();
   }
 
   /** The same as {@link close}. */
@@ -565,7 +518,7 @@ export class CircuitBreakerManager {
     if (entry[CONF].closure.length !== 0) {
       const signal = options?.signal;
       if (signal?.aborted) return Promise.reject(signal.reason);
-      const blocked = this.blocking(entry);
+      const blocked = blocking(this.entries, entry);
       if (blocked !== undefined) return Promise.reject(blocked);
     }
     return entry.execute(fn, options);
@@ -578,7 +531,7 @@ export class CircuitBreakerManager {
     options?: CallOptions,
   ): Promise<CallResult<Awaited<T>>> {
     if (entry[CONF].closure.length !== 0 && options?.signal?.aborted !== true) {
-      const blocked = this.blocking(entry);
+      const blocked = blocking(this.entries, entry);
       if (blocked !== undefined) return Promise.resolve({ ok: false, error: blocked });
     }
     return entry.tryExecute(fn, options);
@@ -657,23 +610,6 @@ export class CircuitBreakerManager {
     }
   }
 
-  /** The first open dependency of `entry`, deepest first, with its breaker. */
-  private openDependency(
-    entry: Entry,
-  ): { dependency: Dependency; breaker: CircuitBreaker } | undefined {
-    for (const dependency of entry[CONF].closure) {
-      const breaker = this.entries.get(dependency.name);
-      if (breaker !== undefined && breaker.state === 'open') return { dependency, breaker };
-    }
-    return undefined;
-  }
-
-  private blocking(entry: Entry): DependencyOpenError | undefined {
-    const found = this.openDependency(entry);
-    if (found === undefined) return undefined;
-    return DependencyOpenError.fast(entry.name, found.dependency.path, found.breaker.retryAfter);
-  }
-
   /** Subscribes the relay to every breaker, now and from now on. */
   private startRelay(): void {
     if (this.relaying || this.closed) return;
@@ -692,35 +628,16 @@ export class CircuitBreakerManager {
       const entry = this.entries.get(name);
       const cause =
         event.to === 'open' && entry !== undefined && entry[CONF].closure.length !== 0
-          ? (this.openDependency(entry)?.dependency.name ?? null)
+          ? (openDependency(this.entries, entry)?.dependency.name ?? null)
           : null;
       this.transitions.emit({ ...event, service: name, openBecause: cause });
     }
     this.checkCascade(event.at);
   }
 
-  private status(active: boolean): CascadeStatus {
-    const open = this.open.size;
-    const total = this.entries.size;
-    return {
-      active,
-      open,
-      total,
-      share: total === 0 ? 0 : open / total,
-      services: [...this.open].sort(),
-    };
-  }
-
   private checkCascade(at: number): void {
-    const threshold = this.settings.cascadeThreshold;
-    const open = this.open.size;
-    const active =
-      threshold !== undefined &&
-      open >= this.settings.cascadeMinimumOpen &&
-      open * 100 > threshold * this.entries.size;
-    if (active === this.cascading) return;
-    this.cascading = active;
-    if (this.cascades.active) this.cascades.emit({ ...this.status(active), at });
+    const { cascadeThreshold, cascadeMinimumOpen } = this.settings;
+    this.cascades.check(at, this.entries.size, cascadeThreshold, cascadeMinimumOpen);
   }
 
   private armSweep(): void {
@@ -777,16 +694,6 @@ export class CircuitBreakerManager {
   }
 }
 
-/**
- * Reads a config file. The loader (with zod and yaml) is imported on first use, so that
- * `import { CircuitBreaker } from 'breakwater'` does not load a schema library and a YAML parser
- * (about 150 ms here) for programs that never read a config file.
- */
-async function load(file: string): Promise<LoadedConfig> {
-  const { loadConfigFile } = await import('./config/loader.js');
-  return loadConfigFile(file);
-}
-
 /** The manager's clock: `clock`, else `defaults.clock`, else the system clock. */
 function clockOf(options: ManagerOptions): Clock {
   const given: unknown = options;
@@ -798,58 +705,4 @@ function clockOf(options: ManagerOptions): Clock {
     throw new TypeError(`manager option clock: expected an object with now(), got ${quote(clock)}`);
   }
   return clock;
-}
-
-function asConfigError(error: unknown, file: string): ConfigError {
-  if (error instanceof ConfigError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new ConfigError([{ path: '(root)', message }], file, { cause: error });
-}
-
-/**
- * What `manager.service(name)` returns. A class, not an object of closures: with one class, V8
- * optimizes the call path once for all handles (closures per handle measured 25% slower).
- */
-class Handle implements ServiceHandle {
-  readonly name: string;
-  private readonly manager: CircuitBreakerManager;
-  private entry: Entry;
-
-  constructor(manager: CircuitBreakerManager, name: string, entry: Entry) {
-    this.manager = manager;
-    this.name = name;
-    this.entry = entry;
-  }
-
-  get breaker(): CircuitBreaker {
-    return this.current();
-  }
-
-  execute<T>(fn: Protected<T>, options?: CallOptions): Promise<Awaited<T>> {
-    let entry: Entry;
-    try {
-      entry = this.current();
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.manager[RUN](entry, fn, options);
-  }
-
-  tryExecute<T>(fn: Protected<T>, options?: CallOptions): Promise<CallResult<Awaited<T>>> {
-    let entry: Entry;
-    try {
-      entry = this.current();
-    } catch (error) {
-      return Promise.resolve({ ok: false, error });
-    }
-    return this.manager[TRY_RUN](entry, fn, options);
-  }
-
-  /** The service's breaker now: the one held, unless it left the manager. Counts as a use. */
-  private current(): Entry {
-    let entry = this.entry;
-    if (entry[DETACHED]) entry = this.entry = this.manager[RESOLVE](this.name);
-    entry[USED] = true;
-    return entry;
-  }
 }

@@ -1,5 +1,8 @@
 import type { BreakerSnapshot, ResolvedOptions } from '../core/options.js';
 import { quote } from '../core/options.js';
+import { ManagedBreaker } from './managed-breaker.js';
+import { sameWindow, table, type ResolvedService } from './settings.js';
+import type { ManagerState } from './types.js';
 
 /** One breaker's entry in a {@link ManagerState}, checked for shape. */
 export interface SavedBreaker {
@@ -38,4 +41,40 @@ export function readManagerState(value: unknown): Map<string, SavedBreaker> {
     });
   }
   return out;
+}
+
+/** Every breaker's state as plain JSON (what `manager.export()` returns), at clock time `at`. */
+export function exportState(entries: Iterable<ManagedBreaker>, at: number): ManagerState {
+  const breakers: ManagerState['breakers'] = table();
+  for (const entry of entries) {
+    breakers[entry.name] = { window: entry.settings.window ?? null, state: entry.toJSON() };
+  }
+  return { version: 1, at, breakers };
+}
+
+/**
+ * A breaker per saved service, with the service's current settings (`confFor`) and the saved
+ * state (its window only if the window's shape is unchanged). All are built before any is used.
+ * @throws TypeError naming the bad entry (`import(): breakers["db"]: ...`)
+ */
+export function buildFromState(
+  saved: ReadonlyMap<string, SavedBreaker>,
+  confFor: (name: string) => ResolvedService,
+  at: number,
+): ManagedBreaker[] {
+  const built: ManagedBreaker[] = [];
+  for (const [name, item] of saved) {
+    const conf = confFor(name);
+    const snapshot = { ...item.state };
+    if (!sameWindow(item.window, conf.window ?? null)) delete snapshot.window;
+    try {
+      built.push(new ManagedBreaker({ ...conf.options, name, initialState: snapshot }, conf, at));
+    } catch (error) {
+      throw new TypeError(
+        `import(): breakers[${JSON.stringify(name)}]: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  }
+  return built;
 }

@@ -5,6 +5,7 @@ import type { CallOptions } from './policy.js';
 import { retryAfterFrom } from './retry-after.js';
 import { badBudget, isRetryBudget, retryBudget, type RetryBudget } from './retry-budget.js';
 import {
+  booleanOption,
   checkOptions,
   clockOption,
   functionOption,
@@ -115,10 +116,17 @@ export interface RetryOptions {
   retryAfter?: ((outcome: unknown, now: number) => number | undefined) | false;
   /**
    * The breaker the attempts go through (its `retryAfter` is read): no retry is made into it
-   * while it is open, unless waiting for it fits `maxDelay` and the deadline, and that wait
-   * happens at most once per call. Per call: `execute(fn, { breaker })`.
+   * while it is open. Per call: `execute(fn, { breaker })`.
    */
   breaker?: BreakerLike;
+  /**
+   * What an open breaker does to the retries. Default `false`, fail-fast: a `BreakerOpenError`,
+   * or a failure after which the breaker is open, ends the retries at once (reason
+   * `'breaker-open'`), so a fallback outside runs now. `true`: wait until the breaker turns
+   * half-open and retry, when that wait fits `maxDelay` and the deadline, at most once per call.
+   * (A saturated half-open breaker, `TooManyRequestsError`, is backed off once either way.)
+   */
+  waitForBreaker?: boolean;
   /**
    * Called once with each result that is not returned to the caller (retried, or dropped
    * because the caller aborted), to free it: `(res) => res.body?.cancel()` for a `Response`.
@@ -153,6 +161,7 @@ const KEYS = [
   'retryOnResult',
   'retryAfter',
   'breaker',
+  'waitForBreaker',
   'discardResult',
   'onRetry',
   'onGiveUp',
@@ -191,6 +200,7 @@ export interface ResolvedRetryOptions {
   retryOnResult: ((result: unknown, attempt: number) => boolean) | undefined;
   retryAfter: ((outcome: unknown, now: number) => number | undefined) | undefined;
   breaker: BreakerLike | undefined;
+  waitForBreaker: boolean;
   discardResult: ((result: unknown) => void | PromiseLike<void>) | undefined;
   onRetry: ((event: RetryEvent) => void) | undefined;
   onGiveUp: ((event: GiveUpEvent) => void) | undefined;
@@ -249,6 +259,7 @@ export function resolveRetryOptions(options: RetryOptions | undefined): Resolved
         ? undefined
         : (functionOption(label, 'retryAfter', o.retryAfter || undefined) ?? retryAfterFrom),
     breaker: o.breaker,
+    waitForBreaker: booleanOption(label, 'waitForBreaker', o.waitForBreaker, false),
     discardResult: functionOption(label, 'discardResult', o.discardResult),
     onRetry: functionOption(label, 'onRetry', o.onRetry),
     onGiveUp: functionOption(label, 'onGiveUp', o.onGiveUp),

@@ -381,7 +381,7 @@ describe('retry: budget', () => {
 });
 
 describe('retry: breakers', () => {
-  it('waits once for an open breaker inner to it, then retries; never retries into it at once', async () => {
+  it('waitForBreaker: waits once for an open breaker inner to it, then retries; never retries into it at once', async () => {
     const clock = new ManualClock();
     const breaker = new CircuitBreaker({
       clock,
@@ -389,7 +389,10 @@ describe('retry: breakers', () => {
       readyToTrip: (c) => c.consecutiveFailures >= 1,
     });
     const events: RetryEvent[] = [];
-    const policy = wrap(retry({ clock, backoff: 10, onRetry: (e) => events.push(e) }), breaker);
+    const policy = wrap(
+      retry({ clock, backoff: 10, waitForBreaker: true, onRetry: (e) => events.push(e) }),
+      breaker,
+    );
     const { fn, calls } = script(boom(1));
     const result = track(policy.execute(fn));
     await flush();
@@ -414,7 +417,7 @@ describe('retry: breakers', () => {
     );
   });
 
-  it('waits for a breaker at most once per call, then gives up with BreakerOpenError', async () => {
+  it('waitForBreaker: waits for a breaker at most once per call, then gives up with BreakerOpenError', async () => {
     const clock = new ManualClock();
     const breaker = new CircuitBreaker({
       clock,
@@ -423,7 +426,13 @@ describe('retry: breakers', () => {
     });
     const gaveUp: GiveUpEvent[] = [];
     const policy = wrap(
-      retry({ clock, backoff: 10, maxAttempts: 10, onGiveUp: (e) => gaveUp.push(e) }),
+      retry({
+        clock,
+        backoff: 10,
+        maxAttempts: 10,
+        waitForBreaker: true,
+        onGiveUp: (e) => gaveUp.push(e),
+      }),
       breaker,
     );
     const { fn, calls } = script(boom(1), boom(2), boom(3));
@@ -456,10 +465,16 @@ describe('retry: breakers', () => {
     await assert.rejects(tripping.execute(() => Promise.reject(boom(0))));
     const gaveUp: GiveUpEvent[] = [];
     const tooLong = track(
-      wrap(retry({ clock, maxDelay: 4999, onGiveUp: (e) => gaveUp.push(e) }), tripping).execute(fn),
+      wrap(
+        retry({ clock, maxDelay: 4999, waitForBreaker: true, onGiveUp: (e) => gaveUp.push(e) }),
+        tripping,
+      ).execute(fn),
     );
     const pastDeadline = track(
-      wrap(retry({ clock, deadline: 5000, onGiveUp: (e) => gaveUp.push(e) }), tripping).execute(fn),
+      wrap(
+        retry({ clock, deadline: 5000, waitForBreaker: true, onGiveUp: (e) => gaveUp.push(e) }),
+        tripping,
+      ).execute(fn),
     );
     await flush();
     assertInstanceOf(tooLong.error, BreakerOpenError);
@@ -472,7 +487,7 @@ describe('retry: breakers', () => {
     assert.equal(clock.pendingTimers, 0);
   });
 
-  it('with the breaker option, a failure that opens the breaker waits for it instead of retrying into it', async () => {
+  it('waitForBreaker with the breaker option: a failure that opens the breaker waits for it instead of retrying into it', async () => {
     const clock = new ManualClock();
     const breaker = new CircuitBreaker({
       clock,
@@ -481,7 +496,7 @@ describe('retry: breakers', () => {
     });
     const events: RetryEvent[] = [];
     const policy = wrap(
-      retry({ clock, backoff: 10, breaker, onRetry: (e) => events.push(e) }),
+      retry({ clock, backoff: 10, breaker, waitForBreaker: true, onRetry: (e) => events.push(e) }),
       breaker,
     );
     const { fn, calls } = script(boom(1));
@@ -513,6 +528,71 @@ describe('retry: breakers', () => {
     assert.equal(calls.length, 1);
     assert.equal(gaveUp[0]?.reason, 'breaker-open');
     assert.equal(clock.pendingTimers, 0);
+  });
+
+  it('fail-fast by default: an open breaker inner to it ends the retries at once', async () => {
+    const clock = new ManualClock();
+    const breaker = new CircuitBreaker({
+      clock,
+      timeout: 5000,
+      readyToTrip: (c) => c.consecutiveFailures >= 1,
+    });
+    const gaveUp: GiveUpEvent[] = [];
+    const policy = wrap(retry({ clock, backoff: 10, onGiveUp: (e) => gaveUp.push(e) }), breaker);
+    const { fn, calls } = script(boom(1));
+    const result = track(policy.execute(fn));
+    await flush();
+    clock.advance(10); // attempt 2: rejected by the open breaker: no wait for it
+    await flush();
+    assertInstanceOf(result.error, BreakerOpenError);
+    assert.equal(calls.length, 1);
+    assert.deepEqual(
+      gaveUp.map((e) => [e.reason, e.attempts]),
+      [['breaker-open', 2]],
+    );
+    assert.equal(clock.pendingTimers, 0);
+  });
+
+  it('fail-fast by default with the breaker option: a failure that opens it gives up with that error', async () => {
+    const clock = new ManualClock();
+    const breaker = new CircuitBreaker({ clock, timeout: 3000, readyToTrip: () => true });
+    const gaveUp: GiveUpEvent[] = [];
+    const policy = wrap(
+      retry({ clock, backoff: 10, breaker, onGiveUp: (e) => gaveUp.push(e) }),
+      breaker,
+    );
+    const error = boom(1);
+    const { fn, calls } = script(error);
+    const result = track(policy.execute(fn));
+    await flush();
+    assert.equal(result.error, error);
+    assert.equal(calls.length, 1);
+    assert.equal(gaveUp[0]?.reason, 'breaker-open');
+    assert.equal(clock.pendingTimers, 0);
+    assert.throws(() => retry({ waitForBreaker: 'yes' as never }), {
+      name: 'TypeError',
+      message: 'retry option waitForBreaker must be true or false, got "yes"',
+    });
+  });
+
+  it('after a TooManyRequestsError the wait is a timer of at least 1 ms, even when the jitter draws 0', async () => {
+    const clock = new ManualClock();
+    const events: RetryEvent[] = [];
+    const tmr = new TooManyRequestsError('b');
+    const { fn, calls } = script(tmr);
+    const result = track(
+      retry({ clock, random: () => 0, onRetry: (e) => events.push(e) }).execute(fn),
+    );
+    await flush();
+    assert.equal(calls.length, 1);
+    assert.equal(clock.pendingTimers, 1);
+    clock.advance(1);
+    await flush();
+    assert.equal(result.value, 'ok');
+    assert.deepEqual(
+      events.map((e) => [e.delay, e.delaySource]),
+      [[1, 'breaker']],
+    );
   });
 
   it('a saturated half-open breaker (TooManyRequestsError) is waited for once, by the backoff', async () => {

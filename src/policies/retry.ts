@@ -156,11 +156,15 @@ export class RetryPolicy implements Policy {
       // The attempt never ran: retrying at once would only be rejected again. Wait until the
       // breaker admits calls, once, when that fits.
       if (state.breakerWaited) return 'breaker-open';
+      // Fail-fast: an open breaker ends the retries now, unless the caller chose to wait.
+      if (isBreakerOpen(error) && !this.o.waitForBreaker) return 'breaker-open';
       if (state.attempt >= this.maxAttempts) return 'attempts';
-      // Open: its retryAfter says when. Saturated half-open: the probes decide soon; back off.
+      // Open: its retryAfter says when. Saturated half-open: the probes decide soon; back off,
+      // on a timer of at least 1 ms even when the jitter draws 0: a retry in a microtask would
+      // not let the probe's own I/O complete.
       delay = isBreakerOpen(error)
         ? error.retryAfter
-        : Math.min(this.maxDelay, this.nextBackoff(state, outcome));
+        : Math.max(1, Math.min(this.maxDelay, this.nextBackoff(state, outcome)));
       if (!(delay >= 0) || delay > this.maxDelay) return 'breaker-open';
       source = 'breaker';
       state.breakerWaited = true;
@@ -179,7 +183,9 @@ export class RetryPolicy implements Policy {
       const wait = state.breaker?.retryAfter ?? 0;
       if (wait > 0) {
         // The failure opened the breaker (or it was open): a retry now would be refused.
-        if (state.breakerWaited || !(wait <= this.maxDelay)) return 'breaker-open';
+        if (!this.o.waitForBreaker || state.breakerWaited || !(wait <= this.maxDelay)) {
+          return 'breaker-open';
+        }
         if (wait > delay) {
           delay = wait;
           source = 'breaker';

@@ -95,6 +95,20 @@ export function stringOption(label: string, key: string, value: unknown, fallbac
   return value;
 }
 
+/** Validates an optional boolean option; `fallback` when it is undefined. */
+export function booleanOption(
+  label: string,
+  key: string,
+  value: unknown,
+  fallback: boolean,
+): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') {
+    throw new TypeError(`${label} option ${key} must be true or false, got ${quote(value)}`);
+  }
+  return value;
+}
+
 /** The largest delay `setTimeout` honours (2^31 - 1 ms, about 24.8 days). */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
