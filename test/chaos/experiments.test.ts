@@ -10,7 +10,7 @@ import { startHttpTarget, startInventory } from '../../examples/chaos/http-targe
 import type { Target } from '../../examples/chaos/target.js';
 import { runCli } from '../../src/cli/cli.js';
 import { CHROMIUM, launchChromium, pageErrors, screenshot } from '../dashboard/browser.js';
-import { skipWithout } from '../e2e/demo-process.js';
+import { skipWithout } from '../fixtures/services.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'breakwater-chaos-'));
 const experiments = new URL('../../experiments/', import.meta.url);

@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { runCli } from '../../src/cli/cli.js';
 import { CHROMIUM, launchChromium, pageErrors, screenshot } from '../dashboard/browser.js';
-import { skipWithout } from '../e2e/demo-process.js';
+import { skipWithout } from '../fixtures/services.js';
 
 const skip = skipWithout(CHROMIUM, 'chromium');
 const trace = fileURLToPath(new URL('../../examples/tuning/trace.jsonl', import.meta.url));
