@@ -55,8 +55,10 @@ const SWAPS: [RegExp, string, string][] = [
   [/!==/g, '!==', '==='],
   [/<=/g, '<=', '<'],
   [/>=/g, '>=', '>'],
-  [/(?<![<=>!-])<(?![<=])/g, '<', '<='],
-  [/(?<![<=>-])>(?![>=])/g, '>', '>='],
+  // Spaced on both sides: a comparison as Prettier prints it, never a generic `Record<K, V>`
+  // (a mutant that does not compile would count as killed).
+  [/ < /g, ' < ', ' <= '],
+  [/ > /g, ' > ', ' >= '],
   [/&&/g, '&&', '||'],
   [/\|\|/g, '||', '&&'],
   [/\btrue\b/g, 'true', 'false'],
@@ -81,7 +83,6 @@ function mutantsOf(file: string): Mutant[] {
           const before = text.slice(0, match.index);
           // Inside a string or template literal: skip (an odd number of quotes before it).
           if ((before.match(/[`'"]/g)?.length ?? 0) % 2 === 1) continue;
-          if (/=>/.test(text.slice(match.index, match.index + 2)) && from === '>') continue;
           out.push({ file, line: i + 1, column: match.index, from, to });
         }
       }

@@ -64,6 +64,9 @@ describe('options table', () => {
     assert.equal(didYouMean('maxRequest', ['maxRequests', 'name']), ' (did you mean maxRequests?)');
     assert.equal(didYouMean('bucket', ['buckets'], 'window.'), ' (did you mean window.buckets?)');
     assert.equal(didYouMean('zzzzzzzz', ['name']), '');
+    // At the limit (distance 2 for a short key) still a hint; one more edit is none.
+    assert.equal(didYouMean('abcd', ['abxy']), ' (did you mean abxy?)');
+    assert.equal(didYouMean('abcd', ['axyz']), '');
     assert.equal(
       unknownKeyMessage('pool option', 'acquireTimout', ['acquireTimeout']),
       'unknown pool option acquireTimout (did you mean acquireTimeout?)',
