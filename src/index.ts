@@ -21,6 +21,16 @@ export { exponentialOpenBackoff } from './core/backoff.js';
 export type { ExternalDecision } from './core/decisions.js';
 export { normalQuantile, wilsonLowerBound } from './core/rules.js';
 export type { TripRule, TripRuleContext } from './core/rules.js';
+// core: the options table, one "did you mean" and one timer limit for every layer
+export {
+  BREAKER_OPTION_TABLE,
+  MAX_COUNT_WINDOW,
+  MAX_WINDOW_BUCKETS,
+  TIMER_LIMIT_MS,
+  didYouMean,
+  unknownKeyMessage,
+} from './core/option-table.js';
+export type { OptionRange, OptionSpec } from './core/option-table.js';
 export type { OpenBackoffOptions } from './core/backoff.js';
 export type {
   CircuitState,

@@ -144,4 +144,28 @@ describe('halfOpenTimeout', () => {
     assert.equal(breaker.state, 'open');
     assert.equal(breaker.retryAfter, 2000); // second open since the breaker was closed
   });
+
+  it("a probe timeout's event shows the window aged to the instant it fell due", async () => {
+    // The probe timeout falls due at T0 + 1000 + 10 + 5000, long after the probe's success at
+    // T0 + 1000 left the 1 s window; the state is read later still. The event must show the
+    // window of its own instant (the success gone), not of the last recording.
+    const { clock, breaker, events } = make({
+      maxRequests: 2,
+      window: { kind: 'time', size: 1000, buckets: 10 },
+      failureRateThreshold: 50,
+      minimumCalls: 1,
+    });
+    await failUnchecked(breaker);
+    assert.equal(breaker.state, 'open');
+    clock.advance(1000);
+    assert.equal(await breaker.execute(() => 'ok'), 'ok');
+    clock.advance(10);
+    hang(breaker);
+    clock.advance(5500);
+    assert.equal(breaker.state, 'open');
+    const timeout = events.at(-1);
+    assert.equal(timeout?.reason, 'probe-timeout');
+    assert.equal(timeout.at, T0 + 6010);
+    assert.deepEqual(timeout.counts, counts({ consecutiveSuccesses: 1 }));
+  });
 });

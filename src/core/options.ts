@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from './clock.js';
+import type { Clock } from './clock.js';
 import type { TripRule } from './rules.js';
 import type { CircuitState, Counts, WindowOptions } from './types.js';
 
@@ -8,7 +8,11 @@ export const defaultReadyToTrip = (counts: Counts): boolean => counts.consecutiv
 /** Default open -> half-open wait, in ms; also what values <= 0 become. */
 export const DEFAULT_TIMEOUT = 60_000;
 
-/** Options of {@link CircuitBreaker}. Durations are milliseconds. */
+/**
+ * Options of {@link CircuitBreaker}. Durations are milliseconds. Only own properties count (an
+ * option inherited from a prototype is ignored), and `null` is a wrong type for every option (a
+ * TypeError naming it); leave a key out or pass `undefined` for its default. `BREAKER_OPTION_TABLE` lists each with its type, unit, default and range.
+ */
 export interface BreakerOptions {
   /** Shown in errors, events and metrics. Default `''`. */
   name?: string;
@@ -36,7 +40,10 @@ export interface BreakerOptions {
   isExcluded?: (error: unknown) => boolean;
   /** `(name, from, to)` after every change of state has taken effect. */
   onStateChange?: (name: string, from: CircuitState, to: CircuitState) => void;
-  /** Sliding window for the rate rules. Default none. */
+  /**
+   * Sliding window for the rate rules. Default none. A count window keeps at most 1,000,000
+   * calls, a time window at most 10,000 buckets (larger is a RangeError naming the field).
+   */
   window?: WindowOptions;
   /** Percent (0 < x <= 100): trip when failures / calls in the window >= this. */
   failureRateThreshold?: number;
@@ -111,29 +118,6 @@ export interface ResolvedOptions {
   confidence: number | undefined;
 }
 
-const KNOWN = [
-  'name',
-  'maxRequests',
-  'interval',
-  'timeout',
-  'readyToTrip',
-  'isSuccessful',
-  'isExcluded',
-  'onStateChange',
-  'window',
-  'failureRateThreshold',
-  'slowCallDuration',
-  'slowCallRateThreshold',
-  'minimumCalls',
-  'callTimeout',
-  'halfOpenTimeout',
-  'clock',
-  'initialState',
-  'rules',
-  'random',
-  'confidence',
-] as const;
-
 /** Quotes a value for an error message: strings in quotes, numbers as they print. */
 export function quote(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
@@ -150,253 +134,5 @@ export function quote(value: unknown): string {
   }
 }
 
-/** Levenshtein distance, for "did you mean" hints on unknown keys. */
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] ?? 0;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j] ?? 0;
-      row[j] = Math.min(
-        (row[j] ?? 0) + 1,
-        (row[j - 1] ?? 0) + 1,
-        prev + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-      prev = cur;
-    }
-  }
-  return row[b.length] ?? 0;
-}
-
-/** The closest of `candidates` to `key`, when it is close enough to be a likely typo. */
-export function suggest(key: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(key.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
-}
-
-function fail(kind: 'type' | 'range', message: string): never {
-  throw kind === 'type' ? new TypeError(message) : new RangeError(message);
-}
-
-function num(options: BreakerOptions, key: keyof BreakerOptions): number | undefined {
-  const value = options[key];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || Number.isNaN(value)) {
-    fail('type', `breaker option ${key} must be a number, got ${quote(value)}`);
-  }
-  return value;
-}
-
-function fn(options: BreakerOptions, key: keyof BreakerOptions): void {
-  const value = options[key];
-  if (value !== undefined && typeof value !== 'function') {
-    fail('type', `breaker option ${key} must be a function, got ${quote(value)}`);
-  }
-}
-
-function percent(options: BreakerOptions, key: keyof BreakerOptions): number | undefined {
-  const value = num(options, key);
-  if (value !== undefined && !(value > 0 && value <= 100)) {
-    fail('range', `breaker option ${key} must be a percentage in (0, 100], got ${quote(value)}`);
-  }
-  return value;
-}
-
-function resolveWindow(value: unknown): ResolvedOptions['window'] {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null) {
-    fail(
-      'type',
-      `breaker option window must be an object like { kind: 'count', size: 100 }, got ${quote(value)}`,
-    );
-  }
-  const w = value as Record<string, unknown>;
-  const kind = w.kind;
-  if (kind !== 'count' && kind !== 'time') {
-    fail('type', `breaker option window.kind must be 'count' or 'time', got ${quote(kind)}`);
-  }
-  for (const key of Object.keys(w)) {
-    const allowed = kind === 'count' ? ['kind', 'size'] : ['kind', 'size', 'buckets'];
-    if (!allowed.includes(key)) {
-      const hint = suggest(key, allowed);
-      fail(
-        'type',
-        `unknown breaker option window.${key}${hint ? ` (did you mean window.${hint}?)` : ''}`,
-      );
-    }
-  }
-  const size = w.size;
-  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) {
-    fail('range', `breaker option window.size must be an integer >= 1, got ${quote(size)}`);
-  }
-  if (kind === 'count') return { kind, size };
-  const buckets = w.buckets ?? 10;
-  if (typeof buckets !== 'number' || !Number.isInteger(buckets) || buckets < 1) {
-    fail('range', `breaker option window.buckets must be an integer >= 1, got ${quote(buckets)}`);
-  }
-  if (buckets > size || size % buckets !== 0) {
-    fail(
-      'range',
-      `breaker option window.buckets (${buckets}) must divide window.size (${size} ms) into whole milliseconds`,
-    );
-  }
-  return { kind, size, buckets };
-}
-
-/**
- * Applies defaults and coercions, and validates every option: a bad value throws a TypeError
- * (wrong type) or RangeError (out of range) that names the option and quotes the value.
- */
-export function resolveOptions(options: BreakerOptions = {}): ResolvedOptions {
-  const given: unknown = options;
-  if (typeof given !== 'object' || given === null) {
-    fail('type', `breaker options must be an object, got ${quote(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!(KNOWN as readonly string[]).includes(key)) {
-      const hint = suggest(key, KNOWN);
-      fail('type', `unknown breaker option ${key}${hint ? ` (did you mean ${hint}?)` : ''}`);
-    }
-  }
-  const name = options.name ?? '';
-  if (typeof name !== 'string')
-    fail('type', `breaker option name must be a string, got ${quote(name)}`);
-
-  let maxRequests = num(options, 'maxRequests') ?? 1;
-  if (maxRequests < 1) maxRequests = 1;
-  if (!Number.isInteger(maxRequests)) {
-    fail('range', `breaker option maxRequests must be an integer, got ${quote(maxRequests)}`);
-  }
-  let interval = num(options, 'interval') ?? 0;
-  if (interval <= 0) interval = 0;
-
-  let timeout: ResolvedOptions['timeout'] = DEFAULT_TIMEOUT;
-  if (typeof options.timeout === 'function') timeout = options.timeout;
-  else {
-    const t = num(options, 'timeout');
-    if (t !== undefined && t > 0) timeout = t;
-  }
-
-  const window = resolveWindow(options.window);
-  const failureRateThreshold = percent(options, 'failureRateThreshold');
-  const slowCallRateThreshold = percent(options, 'slowCallRateThreshold');
-  const slowCallDuration = num(options, 'slowCallDuration');
-  if (slowCallDuration !== undefined && !(slowCallDuration >= 0)) {
-    fail(
-      'range',
-      `breaker option slowCallDuration must be >= 0 ms, got ${quote(slowCallDuration)}`,
-    );
-  }
-  if ((failureRateThreshold !== undefined || slowCallRateThreshold !== undefined) && !window) {
-    const key =
-      failureRateThreshold !== undefined ? 'failureRateThreshold' : 'slowCallRateThreshold';
-    fail(
-      'type',
-      `breaker option ${key} needs a window (e.g. window: { kind: 'count', size: 100 })`,
-    );
-  }
-  if (slowCallRateThreshold !== undefined && slowCallDuration === undefined) {
-    fail('type', 'breaker option slowCallRateThreshold needs slowCallDuration');
-  }
-  const minimumCalls = num(options, 'minimumCalls') ?? 1;
-  if (!Number.isInteger(minimumCalls) || minimumCalls < 1) {
-    fail(
-      'range',
-      `breaker option minimumCalls must be an integer >= 1, got ${quote(minimumCalls)}`,
-    );
-  }
-  const callTimeout = num(options, 'callTimeout');
-  if (callTimeout !== undefined && !(callTimeout > 0 && callTimeout < 2 ** 31)) {
-    fail(
-      'range',
-      `breaker option callTimeout must be > 0 and < 2^31 ms, got ${quote(callTimeout)}`,
-    );
-  }
-  const halfOpenTimeout = num(options, 'halfOpenTimeout') ?? DEFAULT_TIMEOUT;
-  if (!(halfOpenTimeout > 0)) {
-    fail(
-      'range',
-      `breaker option halfOpenTimeout must be > 0 ms (Infinity: off), got ${quote(halfOpenTimeout)}`,
-    );
-  }
-
-  fn(options, 'readyToTrip');
-  fn(options, 'isSuccessful');
-  fn(options, 'isExcluded');
-  const explicitTrip = options.readyToTrip;
-  const rates = failureRateThreshold !== undefined || slowCallRateThreshold !== undefined;
-  const clock = options.clock ?? systemClock;
-  if (typeof clock !== 'object' || typeof (clock as Partial<Clock>).now !== 'function') {
-    fail('type', `breaker option clock must have a now() method, got ${quote(clock)}`);
-  }
-  fn(options, 'onStateChange');
-  fn(options, 'random');
-  const rules = resolveRules(options.rules);
-  const confidence = num(options, 'confidence');
-  if (confidence !== undefined) {
-    if (!(confidence > 0 && confidence < 1)) {
-      fail('range', `breaker option confidence must be in (0, 1), got ${quote(confidence)}`);
-    }
-    if (!window) {
-      fail(
-        'type',
-        "breaker option confidence needs a window (e.g. window: { kind: 'count', size: 100 })",
-      );
-    }
-    if (!rates) {
-      fail('type', 'breaker option confidence needs failureRateThreshold or slowCallRateThreshold');
-    }
-  }
-  return {
-    name,
-    maxRequests,
-    interval,
-    timeout,
-    readyToTrip: explicitTrip ?? (rates ? undefined : defaultReadyToTrip),
-    isSuccessful: options.isSuccessful,
-    isExcluded: options.isExcluded,
-    window,
-    failureRateThreshold,
-    slowCallDuration,
-    slowCallRateThreshold,
-    minimumCalls,
-    callTimeout,
-    halfOpenTimeout,
-    clock,
-    rules,
-    random: options.random ?? Math.random,
-    confidence,
-  };
-}
-
-function resolveRules(value: unknown): readonly TripRule[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) {
-    fail('type', `breaker option rules must be an array of trip rules, got ${quote(value)}`);
-  }
-  value.forEach((rule: unknown, i) => {
-    const r = rule as Partial<Record<keyof TripRule, unknown>> | null;
-    if (typeof r !== 'object' || r === null) {
-      fail('type', `breaker option rules[${i}] must be a trip rule object, got ${quote(rule)}`);
-    }
-    if (typeof r.name !== 'string') {
-      fail('type', `breaker option rules[${i}].name must be a string, got ${quote(r.name)}`);
-    }
-    for (const key of ['shouldTrip', 'observe', 'rejectionShare'] as const) {
-      const v = r[key];
-      if ((v !== undefined || key === 'shouldTrip') && typeof v !== 'function') {
-        fail('type', `breaker option rules[${i}].${key} must be a function, got ${quote(v)}`);
-      }
-    }
-  });
-  return [...(value as TripRule[])];
-}
+export { editDistance, suggest } from './suggest.js';
+export { resolveOptions } from './resolve-options.js';

@@ -55,9 +55,9 @@ export class CountWindow implements OutcomeWindow {
     // Count windows do not age.
   }
 
+  // O(1) whatever the size (a state change resets the window): slots past `filled` are never
+  // read before being written again, so stale bytes there are harmless.
   reset(): void {
-    this.ring.fill(0);
-    this.before.fill(0);
     this.pending = 0;
     this.next = 0;
     this.filled = 0;

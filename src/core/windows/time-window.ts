@@ -62,8 +62,16 @@ export class TimeWindow implements OutcomeWindow {
     const epoch = Math.floor(now / this.width);
     if (this.started && epoch <= this.head) return;
     const n = this.buckets;
-    const steps = this.started ? Math.min(epoch - this.head, n) : n;
     const c = this.counts;
+    if (!this.started) {
+      // After a reset the buckets hold stale counts that the totals no longer include.
+      c.fill(0, 0, c.length);
+      this.head = epoch;
+      this.index = ((epoch % n) + n) % n;
+      this.started = true;
+      return;
+    }
+    const steps = Math.min(epoch - this.head, n);
     for (let i = 1; i <= steps; i++) {
       // epoch - steps + i walks the buckets that become current, oldest first.
       const base = ((((epoch - steps + i) % n) + n) % n) * STRIDE;
@@ -78,8 +86,9 @@ export class TimeWindow implements OutcomeWindow {
     this.started = true;
   }
 
+  // O(1): the buckets are cleared on the first `advance` after it, O(buckets) (at most
+  // MAX_WINDOW_BUCKETS), whatever the window's length in ms.
   reset(): void {
-    this.counts.fill(0);
     this.head = 0;
     this.index = 0;
     this.started = false;
