@@ -28,6 +28,8 @@ const LAYERS = {
   manager: ['core', 'policies'],
   ...Object.fromEntries(SIBLINGS.map((layer) => [layer, BASE])),
   scenarios: [...BASE, 'testing'],
+  // The adaptive controls are evaluated on the shared scenario library (bench and tests).
+  adaptive: [...BASE, 'scenarios', 'testing'],
   tuner: [...BASE, 'scenarios', 'report', 'testing'],
   chaos: [...BASE, 'scenarios', 'report', 'testing'],
   dashboard: [...BASE, ...SIBLINGS],

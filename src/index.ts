@@ -45,8 +45,8 @@ export type {
 } from './core/types.js';
 export * from './policies/index.js';
 // Alerting lives in its own subpath, `breakwater/alerts` (it loads undici on first delivery).
-export { BreakerSet, fromBreakers } from './observability/source.js';
-export type { BreakerSource, BreakerTarget, Unsubscribe } from './observability/source.js';
+export { BreakerSet, fromBreakers } from './manager/source.js';
+export type { BreakerSource, BreakerTarget, Unsubscribe } from './manager/source.js';
 export {
   CircuitBreakerManager,
   ConfigError,

@@ -2,12 +2,7 @@ import { quote } from '../core/options.js';
 import type { CircuitState, Disposer } from '../core/types.js';
 import type { CircuitBreakerManager } from '../manager/manager.js';
 import type { CascadeStatus } from '../manager/types.js';
-import {
-  isBreaker,
-  toSource,
-  type BreakerSource,
-  type BreakerTarget,
-} from '../observability/source.js';
+import { isBreaker, toSource, type BreakerSource, type BreakerTarget } from '../manager/source.js';
 import type { CascadeView } from './types.js';
 
 /** What `dashboard()` shows: a breaker, an array of them, a source, or a manager. */

@@ -21,5 +21,5 @@ export type {
   PanelView,
   TransitionView,
 } from './types.js';
-export { BreakerSet, fromBreakers } from '../observability/source.js';
-export type { BreakerSource, BreakerTarget } from '../observability/source.js';
+export { BreakerSet, fromBreakers } from '../manager/source.js';
+export type { BreakerSource, BreakerTarget } from '../manager/source.js';

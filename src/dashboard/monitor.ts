@@ -1,7 +1,7 @@
 import type { CircuitBreaker } from '../core/circuit-breaker.js';
 import { reportListenerError } from '../core/emitter.js';
 import type { Disposer } from '../core/types.js';
-import { BreakerWatcher } from '../observability/source.js';
+import { BreakerWatcher } from '../manager/source.js';
 import { cascadeView, computeCascade, resolveTarget, type CascadeSignal } from './fleet.js';
 import type { ResolvedDashboardOptions } from './options.js';
 import { BreakerRecorder, RESOLUTION, secondOf } from './recorder.js';

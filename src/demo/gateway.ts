@@ -1,7 +1,7 @@
 import { Agent } from 'undici';
 import type { CircuitBreaker } from '../core/circuit-breaker.js';
 import { CircuitBreakerManager } from '../manager/manager.js';
-import type { BreakerSource } from '../observability/source.js';
+import type { BreakerSource } from '../manager/source.js';
 import type { TimerClock } from './clock.js';
 import { HttpDependencyClient, LoopbackDependency } from './loopback.js';
 import { Scenario } from './scenario.js';

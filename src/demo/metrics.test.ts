@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CircuitBreaker } from '../core/circuit-breaker.js';
-import { fromBreakers } from '../observability/source.js';
+import { fromBreakers } from '../manager/source.js';
 import { isMissingModule, startMetrics } from './metrics.js';
 import { DemoServer, METRICS_MISSING } from './server.js';
 

@@ -1,4 +1,4 @@
-import type { BreakerSource } from '../observability/source.js';
+import type { BreakerSource } from '../manager/source.js';
 
 /** What the demo server needs of the Prometheus exporter. */
 export interface MetricsEndpoint {

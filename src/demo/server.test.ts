@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { CircuitBreaker } from '../core/circuit-breaker.js';
-import { fromBreakers } from '../observability/source.js';
+import { fromBreakers } from '../manager/source.js';
 import { DemoServer, serverUrl } from './server.js';
 
 async function text(url: string, accept?: string) {

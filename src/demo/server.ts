@@ -5,7 +5,7 @@ import type { CircuitBreaker } from '../core/circuit-breaker.js';
 import { dashboard, type DashboardHandler } from '../dashboard/index.js';
 import type { DashboardTarget } from '../dashboard/fleet.js';
 import { livez, readyz, type HealthHandler } from '../observability/health/index.js';
-import type { BreakerSource } from '../observability/source.js';
+import type { BreakerSource } from '../manager/source.js';
 import { startMetrics, type MetricsEndpoint } from './metrics.js';
 
 /** Options of {@link DemoServer.start}. */

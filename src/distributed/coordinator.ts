@@ -8,7 +8,7 @@ import { scheduleUnref, type CancelTimer, type Clock } from '../core/clock.js';
 import { Emitter } from '../core/emitter.js';
 import type { Disposer } from '../core/types.js';
 import { checkOptions, clockOption, numberOption, quote } from '../policies/validate.js';
-import { BreakerWatcher, toSource, type BreakerSource } from '../observability/source.js';
+import { BreakerWatcher, toSource, type BreakerSource } from '../manager/source.js';
 import { BreakerLink, type FleetBreakerStatus, type LinkContext } from './breaker-link.js';
 import { pooledRuleOf } from './pooled-rule.js';
 import { RedisFleetStore, type RedisClient } from './redis-store.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CircuitBreaker } from '../../src/core/circuit-breaker.js';
 import { livez, readyz } from '../../src/observability/health/index.js';
-import { fromBreakers } from '../../src/observability/source.js';
+import { fromBreakers } from '../../src/manager/source.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 import { listen, request, type TestServer } from './helpers/http.js';
 

@@ -10,7 +10,7 @@ import {
 import { CircuitBreaker } from '../../src/core/circuit-breaker.js';
 import { CallTimeoutError } from '../../src/core/errors.js';
 import { instrument, traced } from '../../src/observability/otel/index.js';
-import { fromBreakers } from '../../src/observability/source.js';
+import { fromBreakers } from '../../src/manager/source.js';
 import { ManualClock } from '../../src/testing/manual-clock.js';
 import { AsyncLocalStorageContextManager } from './helpers/otel-context.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CircuitBreaker } from '../../core/circuit-breaker.js';
 import { ManualClock } from '../../testing/manual-clock.js';
-import { fromBreakers } from '../source.js';
+import { fromBreakers } from '../../manager/source.js';
 import { AlertDeliveryError, type Alert, type AlertSink } from './alert.js';
 import { AlertManager, type AlertManagerOptions } from './alert-manager.js';
 

@@ -3,7 +3,7 @@ import { scheduleUnref, systemClock, type CancelTimer, type Clock } from '../../
 import { disposer, reportListenerError } from '../../core/emitter.js';
 import { quote } from '../../core/options.js';
 import type { Disposer } from '../../core/types.js';
-import { BreakerWatcher, toSource, type BreakerTarget } from '../source.js';
+import { BreakerWatcher, toSource, type BreakerTarget } from '../../manager/source.js';
 import type { Alert, AlertDeliveryError, AlertSink } from './alert.js';
 import { BreakerRules, type AlertRules, type ResolvedRules } from './rules.js';
 import { SinkRunner, type DeliveryOptions, type SinkStats } from './sink-runner.js';

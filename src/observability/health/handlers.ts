@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { quote } from '../../core/options.js';
-import { toSource, type BreakerTarget } from '../source.js';
+import { toSource, type BreakerTarget } from '../../manager/source.js';
 import {
   buildReport,
   criticalPredicate,

@@ -14,5 +14,5 @@ export type {
 } from './checks.js';
 export { healthJsonType } from './render.js';
 export type { HealthJsonInfo } from './render.js';
-export { BreakerSet, fromBreakers } from '../source.js';
-export type { BreakerSource, BreakerTarget } from '../source.js';
+export { BreakerSet, fromBreakers } from '../../manager/source.js';
+export type { BreakerSource, BreakerTarget } from '../../manager/source.js';

@@ -10,5 +10,5 @@ export type { TracedBreaker } from './traced.js';
 export { errorType } from './common.js';
 export type { TracingMode, TracingOptions } from './common.js';
 export { otelAttributes, transitionEventName } from '../metric-names.js';
-export { BreakerSet, fromBreakers } from '../source.js';
-export type { BreakerSource, BreakerTarget } from '../source.js';
+export { BreakerSet, fromBreakers } from '../../manager/source.js';
+export type { BreakerSource, BreakerTarget } from '../../manager/source.js';

@@ -3,7 +3,7 @@ import type { CircuitBreaker } from '../../core/circuit-breaker.js';
 import type { CallEvent, StateChangeEvent } from '../../core/events.js';
 import type { Disposer } from '../../core/types.js';
 import { disposer } from '../../core/emitter.js';
-import { BreakerWatcher, toSource, type BreakerTarget } from '../source.js';
+import { BreakerWatcher, toSource, type BreakerTarget } from '../../manager/source.js';
 import {
   addToActive,
   addTransition,

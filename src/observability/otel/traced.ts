@@ -10,7 +10,7 @@ import { BreakerError, ErrorCodes } from '../../core/errors.js';
 import type { CallEvent, StateChangeEvent } from '../../core/events.js';
 import { quote } from '../../core/options.js';
 import type { Disposer } from '../../core/types.js';
-import { isBreaker } from '../source.js';
+import { isBreaker } from '../../manager/source.js';
 import {
   addToActive,
   addTransition,

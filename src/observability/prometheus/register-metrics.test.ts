@@ -11,7 +11,7 @@ import {
   type Exposition,
 } from '../../../test/observability/helpers/exposition.js';
 import { defaultBuckets, metricNames } from '../metric-names.js';
-import { fromBreakers } from '../source.js';
+import { fromBreakers } from '../../manager/source.js';
 import { registerMetrics } from './register-metrics.js';
 
 class Excluded extends Error {}

@@ -16,7 +16,7 @@ import {
   toSource,
   type BreakerSource,
   type BreakerTarget,
-} from '../source.js';
+} from '../../manager/source.js';
 import { BreakerStats } from './breaker-stats.js';
 import { ScrapeCollector, type SampleBuilder } from './collector.js';
 import {
