@@ -142,7 +142,7 @@ describe('breakwater tune', { timeout: 300_000 }, () => {
     assert.match(r.stdout, /^Usage: breakwater tune TRACE \[options\]/);
     assert.match(
       (await cli(['--help'])).stdout,
-      /^ {2}tune {2}recommend breaker settings by replaying a recorded call trace$/m,
+      /^ {2}tune +recommend breaker settings by replaying a recorded call trace$/m,
     );
   });
 });
