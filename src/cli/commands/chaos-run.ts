@@ -1,10 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { renderRunReport } from '../../chaos/experiment/report.js';
 import { toJournal } from '../../chaos/experiment/journal.js';
 import { runExperiment, type Progress } from '../../chaos/experiment/runner.js';
 import { checkExperiment, type Experiment } from '../../chaos/experiment/schema.js';
 import { ConfigError } from '../../manager/config/config-error.js';
-import { formatOf, parseDataText } from '../../manager/config/loader.js';
+import { loadDataFile } from '../../manager/config/loader.js';
 import type { CliIo } from '../io.js';
 
 /** Exit code of `chaos run` for an experiment file it cannot use. */
@@ -12,28 +12,7 @@ export const BAD_FILE_EXIT_CODE = 2;
 
 /** Reads and checks an experiment file (YAML or JSON). @throws ConfigError with every mistake */
 export async function loadExperiment(file: string): Promise<Experiment> {
-  const format = formatOf(file);
-  if (format === undefined) {
-    throw new ConfigError(
-      [
-        {
-          path: '(file)',
-          message: `expected a .yaml, .yml or .json file, got ${JSON.stringify(file)}`,
-        },
-      ],
-      file,
-    );
-  }
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(
-      [{ path: '(file)', message: `cannot read it: ${(error as Error).message}` }],
-      file,
-    );
-  }
-  return parseDataText(text, format, checkExperiment, file);
+  return (await loadDataFile(file, checkExperiment)).value;
 }
 
 function progressLine(p: Progress): string {

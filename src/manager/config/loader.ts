@@ -132,6 +132,11 @@ export function parseDataText<T>(
   );
 }
 
+function checkConfig(raw: unknown): DataCheck<ManagerSettings> {
+  const result = validateConfig(raw);
+  return result.ok ? { ok: true, value: result.settings } : result;
+}
+
 /**
  * Parses and checks config text (see {@link parseDataText} for the limits and the order of the
  * errors).
@@ -140,23 +145,19 @@ export function parseDataText<T>(
  * @throws ConfigError listing every mistake
  */
 export function parseConfig(text: string, format: ConfigFormat, file?: string): ManagerSettings {
-  return parseDataText(
-    text,
-    format,
-    (raw) => {
-      const result = validateConfig(raw);
-      return result.ok ? { ok: true, value: result.settings } : result;
-    },
-    file,
-  );
+  return parseDataText(text, format, checkConfig, file);
 }
 
 /**
- * Reads and checks a config file; the format comes from the extension (`.yaml`, `.yml`,
- * `.json`).
+ * Reads a YAML or JSON file (the format from its extension: `.yaml`, `.yml`, `.json`) once its
+ * text is stable, and checks its data with `check` (see {@link parseDataText}). Config files
+ * and chaos experiment files are read with it.
  * @throws ConfigError for an unreadable file, a wrong extension, or any mistake in the file
  */
-export async function loadConfigFile(file: string): Promise<LoadedConfig> {
+export async function loadDataFile<T>(
+  file: string,
+  check: (raw: unknown) => DataCheck<T>,
+): Promise<{ value: T; text: string }> {
   const format = formatOf(file);
   if (format === undefined) {
     throw new ConfigError(
@@ -170,5 +171,15 @@ export async function loadConfigFile(file: string): Promise<LoadedConfig> {
     );
   }
   const text = await readConfigText(file);
-  return { settings: parseConfig(text, format, file), text };
+  return { value: parseDataText(text, format, check, file), text };
+}
+
+/**
+ * Reads and checks a config file; the format comes from the extension (`.yaml`, `.yml`,
+ * `.json`).
+ * @throws ConfigError for an unreadable file, a wrong extension, or any mistake in the file
+ */
+export async function loadConfigFile(file: string): Promise<LoadedConfig> {
+  const { value, text } = await loadDataFile(file, checkConfig);
+  return { settings: value, text };
 }
