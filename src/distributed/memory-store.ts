@@ -2,8 +2,7 @@
 // fleet of breakers in one process, a development machine without Redis). Expiry is lazy: a
 // key past its TTL reads as absent, as in Redis.
 import { systemClock, type Clock } from '../core/clock.js';
-import { disposer } from '../core/emitter.js';
-import { reportListenerError } from '../core/emitter.js';
+import { disposer, reportListenerError } from '../core/emitter.js';
 import type { Disposer } from '../core/types.js';
 import {
   NO_DECISION,

@@ -4,24 +4,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { runCli } from '../../src/cli/cli.js';
+import { cliInProcess } from '../fixtures/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'breakwater-chaos-'));
 after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: {},
-    signal: new AbortController().signal,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[]) => cliInProcess(argv);
 
 function file(name: string, text: string): string {
   const path = join(dir, name);

@@ -8,24 +8,21 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { startHttpTarget, startInventory } from '../../examples/chaos/http-target.js';
 import type { Target } from '../../examples/chaos/target.js';
-import { runCli } from '../../src/cli/cli.js';
-import { CHROMIUM, launchChromium, pageErrors, screenshot } from '../dashboard/browser.js';
+import { cliInProcess } from '../fixtures/cli.js';
+import {
+  CHROMIUM,
+  launchChromium,
+  offlineContext,
+  pageErrors,
+  redPixels,
+  screenshot,
+} from '../dashboard/browser.js';
 import { skipWithout } from '../fixtures/services.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'breakwater-chaos-'));
 const experiments = new URL('../../experiments/', import.meta.url);
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: {},
-    signal: new AbortController().signal,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[]) => cliInProcess(argv);
 
 interface Journal {
   title: string;
@@ -110,29 +107,15 @@ async function checkReport(file: string, title: string): Promise<void> {
   if (skipBrowser !== false) return;
   const browser = await launchChromium();
   try {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     const url = pathToFileURL(file).href;
-    const requested: string[] = [];
-    await context.route('**/*', (route) => {
-      if (route.request().url() === url) return route.continue();
-      requested.push(route.request().url());
-      return route.abort();
-    });
+    const { context, requested } = await offlineContext(browser, url, { width: 1200, height: 900 });
     const page = await context.newPage();
     const errors = pageErrors(page);
     await page.goto(url);
     await page.locator('figure.chart[data-rendered="true"]').waitFor({ timeout: 10_000 });
     assert.match((await page.locator('h1').textContent()) ?? '', new RegExp(title.slice(0, 20)));
     assert.equal(await page.locator('table.data tbody tr').count(), 6);
-    const red = await page.evaluate<number>(`(() => {
-      const canvas = document.querySelector('figure.chart canvas');
-      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-      let red = 0;
-      for (let i = 0; i < data.length; i += 4) {
-        if (data[i] > 180 && data[i + 1] < 120 && data[i + 2] < 120 && data[i + 3] > 20) red++;
-      }
-      return red;
-    })()`);
+    const red = await redPixels(page, 120);
     assert.ok(red > 0, 'the open state is painted');
     await screenshot(page, 'chaos-report', true);
     assert.deepEqual(errors, []);

@@ -3,30 +3,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { runCli } from '../../src/cli/cli.js';
 import { demo } from '../../src/cli/commands/demo.js';
-import type { CliIo } from '../../src/cli/io.js';
+import { cliInProcess, type Captured } from '../fixtures/cli.js';
 
-interface Captured {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(
+function cli(
   argv: string[],
   options: { tty?: boolean; env?: Record<string, string>; signal?: AbortSignal } = {},
 ): Promise<Captured> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (s: string) => (stdout += s), isTTY: options.tty ?? false },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: options.env ?? {},
-    signal: options.signal ?? new AbortController().signal,
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
+  return cliInProcess(argv, { ...options, stdoutTty: options.tty ?? false });
 }
 
 const version = (

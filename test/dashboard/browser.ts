@@ -1,7 +1,7 @@
 // Debian's chromium driven by playwright-core, for the tests that look at the page in a real
 // browser. Screenshots go to test/artifacts/ (ignored by git).
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -47,4 +47,40 @@ export function pageErrors(page: Page): string[] {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
   return errors;
+}
+
+/**
+ * A browser context that may load `url` and nothing else: every other request is aborted and
+ * listed in `requested`, so a test can assert that a self-contained page fetched nothing.
+ */
+export async function offlineContext(
+  browser: Browser,
+  url: string,
+  viewport: { width: number; height: number },
+): Promise<{ context: BrowserContext; requested: string[] }> {
+  const context = await browser.newContext({ viewport });
+  const requested: string[] = [];
+  await context.route('**/*', (route) => {
+    const u = route.request().url();
+    if (u === url) return route.continue();
+    requested.push(u);
+    return route.abort();
+  });
+  return { context, requested };
+}
+
+/**
+ * Pixels of the first chart canvas painted in the reports' "open" red: red above 180, green and
+ * blue below `maxOther`, not transparent.
+ */
+export function redPixels(page: Page, maxOther: number): Promise<number> {
+  return page.evaluate<number>(`(() => {
+    const canvas = document.querySelector('figure.chart canvas');
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let red = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] > 180 && data[i + 1] < ${maxOther} && data[i + 2] < ${maxOther} && data[i + 3] > 20) red++;
+    }
+    return red;
+  })()`);
 }

@@ -12,6 +12,7 @@ import { dataTable, html, renderReport, timelineChart } from '../../src/report/i
 import {
   CHROMIUM,
   launchChromium,
+  offlineContext,
   pageErrors,
   screenshot,
   viewports,
@@ -98,14 +99,7 @@ describe('the report shell in chromium', { skip, timeout: 60_000 }, () => {
 
   for (const [name, viewport] of Object.entries(viewports)) {
     it(`renders offline on a ${name}`, async () => {
-      const context = await browser.newContext({ viewport });
-      const requested: string[] = [];
-      await context.route('**/*', (route) => {
-        const u = route.request().url();
-        if (u === url) return route.continue();
-        requested.push(u);
-        return route.abort();
-      });
+      const { context, requested } = await offlineContext(browser, url, viewport);
       const page = await context.newPage();
       const errors = pageErrors(page);
       await page.goto(url);

@@ -7,26 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runCli } from '../../src/cli/cli.js';
-import type { CliIo } from '../../src/cli/io.js';
+import { cliInProcess } from '../fixtures/cli.js';
 import { CircuitBreaker } from '../../src/core/circuit-breaker.js';
 import { parseConfig } from '../../src/manager/config/loader.js';
 
 const example = (name: string) =>
   fileURLToPath(new URL(`../../examples/tuning/${name}`, import.meta.url));
 
-async function cli(argv: string[], tty = false) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s), isTTY: tty },
-    env: {},
-    signal: new AbortController().signal,
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], tty = false) => cliInProcess(argv, { stderrTty: tty });
 
 interface TuneJson {
   services: Record<

@@ -9,7 +9,14 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { runCli } from '../../src/cli/cli.js';
-import { CHROMIUM, launchChromium, pageErrors, screenshot } from '../dashboard/browser.js';
+import {
+  CHROMIUM,
+  launchChromium,
+  offlineContext,
+  pageErrors,
+  redPixels,
+  screenshot,
+} from '../dashboard/browser.js';
 import { skipWithout } from '../fixtures/services.js';
 
 const skip = skipWithout(CHROMIUM, 'chromium');
@@ -41,13 +48,7 @@ describe('breakwater tune --report in chromium', { skip, timeout: 300_000 }, () 
   });
 
   it('renders every service offline with its states and cost terms', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-    const requested: string[] = [];
-    await context.route('**/*', (route) => {
-      if (route.request().url() === url) return route.continue();
-      requested.push(route.request().url());
-      return route.abort();
-    });
+    const { context, requested } = await offlineContext(browser, url, { width: 1366, height: 900 });
     const page = await context.newPage();
     const errors = pageErrors(page);
     await page.goto(url);
@@ -63,15 +64,7 @@ describe('breakwater tune --report in chromium', { skip, timeout: 300_000 }, () 
     }
     assert.match((await page.locator('pre.code').first().textContent()) ?? '', /payments:/);
     // The open state (red) is painted behind the series of the first chart.
-    const red = await page.evaluate<number>(`(() => {
-      const canvas = document.querySelector('figure.chart canvas');
-      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-      let red = 0;
-      for (let i = 0; i < data.length; i += 4) {
-        if (data[i] > 180 && data[i + 1] < 160 && data[i + 2] < 160 && data[i + 3] > 20) red++;
-      }
-      return red;
-    })()`);
+    const red = await redPixels(page, 160);
     assert.ok(red > 0, 'open periods are painted');
     await screenshot(page, 'tune-report', true);
     assert.deepEqual(errors, []);
